@@ -1,0 +1,601 @@
+#include "machine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bitmap256.h"
+#include "trace.h"
+
+/* Instruction lengths only matter for RIP bookkeeping; plausible values. */
+#define LEN_NOP     1u
+#define LEN_STI     1u
+#define LEN_MOV_CR8 4u
+#define LEN_MMIO    6u
+#define LEN_MSR     2u
+#define LEN_HLT     1u
+#define LEN_IO      1u
+
+#define GUEST_RIP0        0x1000u
+#define DRAIN_ROUNDS_MAX  600
+#define DRAIN_IDLE_ROUNDS 3
+
+static void on_eoi_broadcast(void *ctx, int vcpu, int vector)
+{
+	struct vlf_machine *m = ctx;
+
+	(void)vcpu;
+	m->eoi_broadcast = vector;
+	m->eoi_broadcasts++;
+}
+
+static void on_target_trace(void *ctx, int vcpu, const char *msg)
+{
+	struct vlf_machine *m = ctx;
+
+	VLF_TRACE(m, vcpu, "target: %s", msg);
+}
+
+struct vlf_machine *vlf_machine_new(const struct vlf_target_ops *ops, const char **err)
+{
+	struct vlf_machine *m = calloc(1, sizeof(*m));
+	struct vlf_config cfg = {
+	    .nvcpus = VLF_MAX_VCPUS, .policy = VLF_POLICY_EVENTINJ, .apic = VLF_APIC_XAPIC};
+
+	if (m == NULL) {
+		*err = "out of memory";
+		return NULL;
+	}
+	m->ops = ops;
+	m->host.ctx = m;
+	m->host.eoi_broadcast = on_eoi_broadcast;
+	m->host.trace = on_target_trace;
+	m->t = ops->create(&cfg, &m->host, err);
+	if (m->t == NULL) {
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void vlf_machine_free(struct vlf_machine *m)
+{
+	if (m == NULL)
+		return;
+	m->ops->destroy(m->t);
+	free(m);
+}
+
+void vlf_machine_set_trace(struct vlf_machine *m, FILE *f, int timeline)
+{
+	m->trace = f;
+	m->timeline = timeline;
+}
+
+const struct vlf_violation *vlf_machine_violation(const struct vlf_machine *m)
+{
+	return m->oracle.violated ? &m->oracle.v : NULL;
+}
+
+void vlf_violation_print(const struct vlf_violation *v, FILE *f)
+{
+	fprintf(f, "VIOLATION %s vcpu=%d", vlf_invariant_name(v->inv), v->vcpu);
+	if (v->vector >= 0)
+		fprintf(f, " vector=0x%02x", v->vector);
+	fprintf(f, ": %s\n", v->detail);
+}
+
+static int broken(const struct vlf_machine *m)
+{
+	return m->oracle.violated;
+}
+
+static void reset(struct vlf_machine *m, const struct vlf_config *cfg)
+{
+	m->cfg = *cfg;
+	m->ops->reset(m->t, cfg);
+	vlf_oracle_reset(&m->oracle, cfg);
+	m->step = 0;
+	m->draining = 0;
+	for (int i = 0; i < VLF_MAX_VCPUS; i++) {
+		struct vlf_vmcb vmcb;
+
+		vlf_cpu_reset(&m->cpu[i]);
+		m->guest[i].depth = 0;
+		if (i >= cfg->nvcpus)
+			continue;
+		/* The guest starts where an OS idles: IF=1, TPR=0. */
+		m->ops->vmcb_load(m->t, i, &vmcb);
+		vmcb.rip = GUEST_RIP0;
+		vmcb.rflags = VLF_RFLAGS_IF | 0x2u;
+		vmcb.intr_shadow = 0;
+		m->ops->vmcb_store(m->t, i, &vmcb);
+	}
+}
+
+static int evt_is_intr(uint64_t evt)
+{
+	return VLF_EVT_TYPE(evt) == VLF_EVT_TYPE_INTR;
+}
+
+static void do_exit(struct vlf_machine *m, int v, uint64_t code, unsigned len);
+
+/* React to what the CPU did at VMRUN or at an instruction boundary. */
+static void cpu_event(struct vlf_machine *m, int v, enum vlf_cpu_event ev, int from_eventinj)
+{
+	struct vlf_cpu *c = &m->cpu[v];
+
+	if (ev == VLF_CPU_DELIVERY) {
+		if (m->trace) {
+			char e[24];
+
+			VLF_TRACE(m, v, "delivery of %s begins: %s",
+			          vlf_evt_str(c->delivering_evt | VLF_EVT_VALID, e, sizeof(e)),
+			          from_eventinj ? "EVENTINJ at VMRUN"
+			                        : "the guest takes V_IRQ, no #VMEXIT");
+		}
+		if (evt_is_intr(c->delivering_evt))
+			vlf_oracle_delivery(&m->oracle, v, (unsigned)c->delivering, vlf_cpu_if(c),
+			                    c->vmcb.intr_shadow);
+	} else if (ev == VLF_CPU_VINTR) {
+		VLF_TRACE(m, v, "virtual interrupt hits the VINTR intercept");
+		do_exit(m, v, VLF_EXIT_VINTR, 0);
+	}
+}
+
+static void vmrun(struct vlf_machine *m, int v)
+{
+	struct vlf_cpu *c = &m->cpu[v];
+	int inj;
+	enum vlf_cpu_event ev;
+	char evt[24];
+
+	m->ops->prepare_entry(m->t, v);
+	m->ops->vmcb_load(m->t, v, &c->vmcb);
+	inj = (c->vmcb.eventinj & VLF_EVT_VALID) != 0;
+	VLF_TRACE(m, v,
+	          "VMRUN: EVENTINJ=%s V_IRQ=%u V_INTR_VECTOR=0x%02x V_INTR_PRIO=%u "
+	          "V_IGN_TPR=%u V_TPR=%u VINTR-intercept=%u IF=%d shadow=%u",
+	          vlf_evt_str(c->vmcb.eventinj, evt, sizeof(evt)), c->vmcb.v_irq,
+	          c->vmcb.v_intr_vector, c->vmcb.v_intr_prio, c->vmcb.v_ign_tpr, c->vmcb.v_tpr,
+	          c->vmcb.intercept_vintr, vlf_cpu_if(c), c->vmcb.intr_shadow);
+	ev = vlf_cpu_vmrun(c);
+	cpu_event(m, v, ev, inj);
+}
+
+static void ensure_guest(struct vlf_machine *m, int v)
+{
+	if (!m->cpu[v].in_guest)
+		vmrun(m, v);
+}
+
+/* The guest executes its next instruction: first, a pending handler starts. */
+static void enter_handler(struct vlf_machine *m, int v)
+{
+	struct vlf_cpu *c = &m->cpu[v];
+	struct vlf_guest *g = &m->guest[v];
+	uint64_t evt = c->delivering_evt;
+	int saved_if, vec;
+
+	vec = vlf_cpu_enter_handler(c, &saved_if);
+	if (vec < 0)
+		return;
+	VLF_TRACE(m, v, "handler for 0x%02x entered", vec);
+	if (!evt_is_intr(evt))
+		return;
+	vlf_oracle_service(&m->oracle, v, (unsigned)vec);
+	if (g->depth < VLF_GUEST_DEPTH) {
+		g->vector[g->depth] = (uint8_t)vec;
+		g->saved_if[g->depth] = (uint8_t)saved_if;
+		g->depth++;
+	}
+}
+
+static void boundary(struct vlf_machine *m, int v)
+{
+	cpu_event(m, v, vlf_cpu_boundary(&m->cpu[v]), 0);
+}
+
+static void do_exit(struct vlf_machine *m, int v, uint64_t code, unsigned len)
+{
+	struct vlf_cpu *c = &m->cpu[v];
+	uint64_t evt = c->delivering_evt;
+	int cut = vlf_cpu_exit(c, code, len);
+	char info[24];
+
+	VLF_TRACE(m, v, "#VMEXIT %s: EXITINTINFO=%s V_IRQ=%u V_TPR=%u IF=%d shadow=%u",
+	          vlf_exitcode_name(code), vlf_evt_str(c->vmcb.exitintinfo, info, sizeof(info)),
+	          c->vmcb.v_irq, c->vmcb.v_tpr, vlf_cpu_if(c), c->vmcb.intr_shadow);
+	if (cut >= 0 && evt_is_intr(evt))
+		vlf_oracle_interrupted(&m->oracle, v, (unsigned)cut);
+	m->ops->vmcb_store(m->t, v, &c->vmcb);
+	m->ops->handle_exit(m->t, v);
+}
+
+/* The host finished emulating the intercepted instruction. */
+static void skip_instruction(struct vlf_machine *m, int v)
+{
+	struct vlf_vmcb vmcb;
+
+	m->ops->vmcb_load(m->t, v, &vmcb);
+	vmcb.rip = m->cpu[v].vmcb.nrip;
+	m->ops->vmcb_store(m->t, v, &vmcb);
+}
+
+/* A guest instruction that does not leave the guest. */
+static void guest_insn(struct vlf_machine *m, int v, enum vlf_op_kind kind)
+{
+	struct vlf_cpu *c = &m->cpu[v];
+	struct vlf_guest *g = &m->guest[v];
+	int set_shadow = 0;
+
+	ensure_guest(m, v);
+	if (!c->in_guest || broken(m))
+		return;
+	enter_handler(m, v);
+	switch (kind) {
+	case VLF_OP_STI:
+		/* STI delays interrupts by one instruction only if IF was 0. */
+		set_shadow = !vlf_cpu_if(c);
+		c->vmcb.rflags |= VLF_RFLAGS_IF;
+		break;
+	case VLF_OP_CLI:
+		c->vmcb.rflags &= ~VLF_RFLAGS_IF;
+		break;
+	case VLF_OP_ACK:
+		if (g->depth > 0)
+			VLF_TRACE(m, v, "handler of 0x%02x acknowledges its sender",
+			          g->vector[g->depth - 1]);
+		break;
+	case VLF_OP_IRET:
+		if (g->depth > 0) {
+			g->depth--;
+			if (g->saved_if[g->depth])
+				c->vmcb.rflags |= VLF_RFLAGS_IF;
+			else
+				c->vmcb.rflags &= ~VLF_RFLAGS_IF;
+		}
+		break;
+	default:
+		break;
+	}
+	vlf_cpu_retire(c, kind == VLF_OP_STI ? LEN_STI : LEN_NOP);
+	c->vmcb.intr_shadow = (uint8_t)set_shadow;
+	boundary(m, v);
+}
+
+/* A LAPIC access traps: MMIO (#NPF) in xAPIC mode, MSR in x2APIC mode. */
+static int lapic_trap(struct vlf_machine *m, int v)
+{
+	int x2 = m->cfg.apic == VLF_APIC_X2APIC;
+
+	ensure_guest(m, v);
+	if (!m->cpu[v].in_guest || broken(m))
+		return 0;
+	enter_handler(m, v);
+	do_exit(m, v, x2 ? VLF_EXIT_MSR : VLF_EXIT_NPF, x2 ? LEN_MSR : LEN_MMIO);
+	return !broken(m);
+}
+
+static void op_tpr(struct vlf_machine *m, int v, uint8_t tpr)
+{
+	if (!lapic_trap(m, v))
+		return;
+	vlf_oracle_set_tpr(&m->oracle, v, tpr);
+	m->ops->lapic_write(m->t, v, VLF_LAPIC_TPR, tpr);
+	skip_instruction(m, v);
+}
+
+static void op_cr8(struct vlf_machine *m, int v, uint8_t val)
+{
+	struct vlf_cpu *c = &m->cpu[v];
+
+	ensure_guest(m, v);
+	if (!c->in_guest || broken(m))
+		return;
+	enter_handler(m, v);
+	vlf_oracle_set_tpr(&m->oracle, v, (uint8_t)(val << 4));
+	if (c->vmcb.intercept_cr8_write) {
+		do_exit(m, v, VLF_EXIT_CR8_WRITE, LEN_MOV_CR8);
+		if (broken(m))
+			return;
+		m->ops->cr8_write(m->t, v, val);
+		skip_instruction(m, v);
+		return;
+	}
+	/* With V_INTR_MASKING the write lands in V_TPR alone. */
+	c->vmcb.v_tpr = val;
+	vlf_cpu_retire(c, LEN_MOV_CR8);
+	boundary(m, v);
+}
+
+static int isr_retired(const struct vlf_lapic_view *before, const struct vlf_lapic_view *after)
+{
+	int found = -1;
+
+	for (int w = 0; w < 8; w++) {
+		uint32_t gone = before->isr[w] & ~after->isr[w];
+
+		if (gone == 0)
+			continue;
+		if (found >= 0 || (gone & (gone - 1)))
+			return -2;
+		found = w * 32 + __builtin_ctz(gone);
+	}
+	return found;
+}
+
+static void op_eoi(struct vlf_machine *m, int v)
+{
+	struct vlf_lapic_view before, after;
+	int retired;
+
+	if (!lapic_trap(m, v))
+		return;
+	m->ops->peek(m->t, v, &before);
+	m->eoi_broadcast = -1;
+	m->eoi_broadcasts = 0;
+	m->ops->lapic_write(m->t, v, VLF_LAPIC_EOI, 0);
+	m->ops->peek(m->t, v, &after);
+	retired = isr_retired(&before, &after);
+	if (m->trace) {
+		char r[16], b[16];
+
+		vlf_vector_str(retired, r, sizeof(r));
+		vlf_vector_str(m->eoi_broadcasts ? m->eoi_broadcast : -1, b, sizeof(b));
+		VLF_TRACE(m, v, "EOI retires %s from the target's ISR; I/O APIC broadcast: %s", r,
+		          b);
+	}
+	vlf_oracle_eoi(&m->oracle, v, retired, m->eoi_broadcasts > 1 ? -3 : m->eoi_broadcast);
+	skip_instruction(m, v);
+}
+
+static uint32_t reg_offset(enum vlf_read_reg reg, unsigned word)
+{
+	switch (reg) {
+	case VLF_REG_IRR:
+		return VLF_LAPIC_IRR0 + 0x10u * word;
+	case VLF_REG_ISR:
+		return VLF_LAPIC_ISR0 + 0x10u * word;
+	case VLF_REG_TMR:
+		return VLF_LAPIC_TMR0 + 0x10u * word;
+	case VLF_REG_TPR:
+		return VLF_LAPIC_TPR;
+	default:
+		return VLF_LAPIC_PPR;
+	}
+}
+
+static void op_read(struct vlf_machine *m, int v, const struct vlf_op *op)
+{
+	struct vlf_cpu *c = &m->cpu[v];
+	uint64_t val;
+
+	if (op->reg == VLF_REG_CR8) {
+		ensure_guest(m, v);
+		if (!c->in_guest || broken(m))
+			return;
+		enter_handler(m, v);
+		val = c->vmcb.v_tpr & 0xfu;
+		VLF_TRACE(m, v, "CR8 reads %llu", (unsigned long long)val);
+		vlf_oracle_read(&m->oracle, v, VLF_REG_CR8, 0, val);
+		vlf_cpu_retire(c, LEN_MOV_CR8);
+		boundary(m, v);
+		return;
+	}
+	if (!lapic_trap(m, v))
+		return;
+	val = m->ops->lapic_read(m->t, v, reg_offset(op->reg, op->word));
+	VLF_TRACE(m, v, "%s read gives 0x%llx", vlf_reg_name(op->reg), (unsigned long long)val);
+	vlf_oracle_read(&m->oracle, v, op->reg, op->word, val);
+	skip_instruction(m, v);
+}
+
+static void op_ipi(struct vlf_machine *m, int v, const struct vlf_op *op)
+{
+	uint64_t lo = op->vector | 1u << 14 /* assert */ | (uint64_t)op->dest << 18;
+	unsigned dest = op->dest == VLF_IPI_DEST ? op->dest_vcpu : 0;
+
+	if (m->cfg.apic == VLF_APIC_XAPIC) {
+		if (!lapic_trap(m, v))
+			return;
+		m->ops->lapic_write(m->t, v, VLF_LAPIC_ICR_HI, (uint64_t)dest << 24);
+		skip_instruction(m, v);
+		if (!lapic_trap(m, v))
+			return;
+		m->ops->lapic_write(m->t, v, VLF_LAPIC_ICR_LO, lo);
+	} else {
+		if (!lapic_trap(m, v))
+			return;
+		m->ops->lapic_write(m->t, v, VLF_LAPIC_ICR_LO, lo | (uint64_t)dest << 32);
+	}
+	for (int d = 0; d < m->cfg.nvcpus; d++) {
+		int hit = op->dest == VLF_IPI_DEST   ? d == (int)dest
+		          : op->dest == VLF_IPI_SELF ? d == v
+		          : op->dest == VLF_IPI_ALL  ? 1
+		                                     : d != v;
+		if (hit)
+			vlf_oracle_post(&m->oracle, d, op->vector, 0);
+	}
+	skip_instruction(m, v);
+}
+
+static void op_exit(struct vlf_machine *m, int v, const struct vlf_op *op)
+{
+	struct vlf_cpu *c = &m->cpu[v];
+	int cut_delivery;
+
+	ensure_guest(m, v);
+	if (!c->in_guest || broken(m))
+		return;
+	cut_delivery = op->during_delivery && c->delivering >= 0;
+	if (!cut_delivery)
+		enter_handler(m, v);
+	if (cut_delivery || op->reason != VLF_EXITR_IO) {
+		/* Asynchronous, or a fault taken while vectoring: no RIP advance. */
+		do_exit(m, v, op->reason == VLF_EXITR_INTR ? VLF_EXIT_INTR : VLF_EXIT_NPF, 0);
+		return;
+	}
+	do_exit(m, v, VLF_EXIT_IOIO, LEN_IO);
+	if (!broken(m))
+		skip_instruction(m, v);
+}
+
+static void op_hlt(struct vlf_machine *m, int v)
+{
+	ensure_guest(m, v);
+	if (!m->cpu[v].in_guest || broken(m))
+		return;
+	enter_handler(m, v);
+	do_exit(m, v, VLF_EXIT_HLT, LEN_HLT);
+	if (!broken(m))
+		skip_instruction(m, v);
+}
+
+static void exec_op(struct vlf_machine *m, const struct vlf_op *op)
+{
+	int v = op->vcpu;
+
+	switch ((enum vlf_op_kind)op->kind) {
+	case VLF_OP_RUN:
+		if (!m->cpu[v].in_guest) {
+			vmrun(m, v);
+			break;
+		}
+		guest_insn(m, v, VLF_OP_NOP);
+		break;
+	case VLF_OP_NOP:
+	case VLF_OP_STI:
+	case VLF_OP_CLI:
+	case VLF_OP_ACK:
+	case VLF_OP_IRET:
+		guest_insn(m, v, (enum vlf_op_kind)op->kind);
+		break;
+	case VLF_OP_CR8:
+		op_cr8(m, v, op->value);
+		break;
+	case VLF_OP_TPR:
+		op_tpr(m, v, op->value);
+		break;
+	case VLF_OP_EOI:
+		op_eoi(m, v);
+		break;
+	case VLF_OP_READ:
+		op_read(m, v, op);
+		break;
+	case VLF_OP_HLT:
+		op_hlt(m, v);
+		break;
+	case VLF_OP_IPI:
+		op_ipi(m, v, op);
+		break;
+	case VLF_OP_POST:
+		m->ops->post(m->t, v, op->vector, op->level);
+		vlf_oracle_post(&m->oracle, v, op->vector, op->level);
+		break;
+	case VLF_OP_EXIT:
+		op_exit(m, v, op);
+		break;
+	case VLF_OP_COUNT:
+		break;
+	}
+}
+
+static void step(struct vlf_machine *m, const struct vlf_op *op)
+{
+	if (m->trace)
+		vlf_trace_op(m, op);
+	exec_op(m, op);
+	if (m->trace && m->timeline)
+		vlf_trace_timeline(m);
+	m->step++;
+}
+
+static unsigned total_services(const struct vlf_machine *m)
+{
+	unsigned n = 0;
+
+	for (int v = 0; v < m->cfg.nvcpus; v++)
+		for (int vec = 0; vec < 256; vec++)
+			n += m->oracle.cpu[v].services[vec];
+	return n;
+}
+
+static int quiescent(struct vlf_machine *m)
+{
+	for (int v = 0; v < m->cfg.nvcpus; v++) {
+		if (m->guest[v].depth > 0 || m->cpu[v].delivering >= 0)
+			return 0;
+		if (m->ops->has_pending(m->t, v))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * What any OS does eventually: each vCPU finishes its handlers, opens
+ * interrupts at TPR 0 and runs until nothing more arrives. Every request
+ * must be serviced by then.
+ */
+static void drain(struct vlf_machine *m)
+{
+	m->draining = 1;
+	if (m->trace)
+		fprintf(m->trace,
+		        "-- drain: every vCPU runs with IF=1, TPR=0 until nothing is pending\n");
+	for (int round = 0, idle = 0; round < DRAIN_ROUNDS_MAX && !broken(m); round++) {
+		unsigned before = total_services(m);
+
+		for (int v = 0; v < m->cfg.nvcpus && !broken(m); v++) {
+			struct vlf_op op = {.vcpu = (uint8_t)v};
+
+			op.kind = VLF_OP_TPR;
+			step(m, &op);
+			/* Also EOI what the guest forgot to: an ISR bit left behind
+			 * blocks its class on real hardware too, so it is no loss. */
+			for (int k = 0;
+			     k < 256 && !broken(m) &&
+			     (m->guest[v].depth > 0 || !bm_empty(m->oracle.cpu[v].ref.isr));
+			     k++) {
+				op.kind = VLF_OP_EOI;
+				step(m, &op);
+				if (m->guest[v].depth > 0) {
+					op.kind = VLF_OP_IRET;
+					step(m, &op);
+				}
+			}
+			op.kind = VLF_OP_STI;
+			step(m, &op);
+			op.kind = VLF_OP_NOP;
+			step(m, &op);
+			step(m, &op);
+			op.kind = VLF_OP_EXIT;
+			op.reason = VLF_EXITR_INTR;
+			step(m, &op);
+		}
+		/* A target that holds a vector it never delivers stays "pending"
+		 * forever: a few idle rounds are proof enough. */
+		idle = total_services(m) == before ? idle + 1 : 0;
+		if (idle > 0 && (quiescent(m) || idle >= DRAIN_IDLE_ROUNDS))
+			break;
+	}
+}
+
+int vlf_machine_run(struct vlf_machine *m, const struct vlf_program *p)
+{
+	reset(m, &p->cfg);
+	if (m->trace)
+		fprintf(m->trace,
+		        "-- program: %d vCPU(s), policy %s, %s, CR8 writes %s, target %s\n",
+		        p->cfg.nvcpus, vlf_policy_name(p->cfg.policy),
+		        p->cfg.apic == VLF_APIC_X2APIC ? "x2APIC" : "xAPIC",
+		        p->cfg.cr8_intercept ? "intercepted" : "not intercepted", m->ops->name);
+	for (size_t i = 0; i < p->nops && !broken(m); i++)
+		step(m, &p->ops[i]);
+	if (!broken(m))
+		drain(m);
+	if (!broken(m))
+		vlf_oracle_finish(&m->oracle);
+	if (m->trace && broken(m))
+		vlf_violation_print(&m->oracle.v, m->trace);
+	return broken(m);
+}

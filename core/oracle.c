@@ -1,0 +1,221 @@
+#include "oracle.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bitmap256.h"
+
+static const char *const inv_names[VLF_INV_COUNT] = {
+    [VLF_INV_NONE] = "none",
+    [VLF_INV_LOST_VECTOR] = "lost-vector",
+    [VLF_INV_DOUBLE_SERVICE] = "double-service",
+    [VLF_INV_BELOW_PPR] = "delivery-below-ppr",
+    [VLF_INV_MASKED_DELIVERY] = "delivery-masked",
+    [VLF_INV_READ_MISMATCH] = "read-mismatch",
+    [VLF_INV_EOI_MISMATCH] = "eoi-mismatch",
+};
+
+const char *vlf_invariant_name(enum vlf_invariant inv)
+{
+	return (unsigned)inv < VLF_INV_COUNT ? inv_names[inv] : "?";
+}
+
+/* Only the first violation counts: later ones are usually its echoes. */
+__attribute__((format(printf, 5, 6))) static void fail(struct vlf_oracle *o, enum vlf_invariant inv,
+                                                       int vcpu, int vector, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->violated)
+		return;
+	o->violated = 1;
+	o->v.inv = inv;
+	o->v.vcpu = vcpu;
+	o->v.vector = vector;
+	va_start(ap, fmt);
+	vsnprintf(o->v.detail, sizeof(o->v.detail), fmt, ap);
+	va_end(ap);
+}
+
+void vlf_oracle_reset(struct vlf_oracle *o, const struct vlf_config *cfg)
+{
+	o->nvcpus = cfg->nvcpus;
+	/*
+	 * Without a CR8-write intercept the hypervisor cannot see a guest
+	 * MOV CR8 that leaves the class unchanged, so TPR[3:0] (and the PPR
+	 * bits derived from it) is unknowable to it: only the class is owed.
+	 */
+	o->tpr_mask = cfg->cr8_intercept ? 0xff : 0xf0;
+	o->violated = 0;
+	memset(&o->v, 0, sizeof(o->v));
+	for (int i = 0; i < VLF_MAX_VCPUS; i++) {
+		struct vlf_oracle_vcpu *c = &o->cpu[i];
+
+		vlf_ref_reset(&c->ref);
+		memset(c->posts, 0, sizeof(c->posts));
+		memset(c->services, 0, sizeof(c->services));
+		c->interrupted = -1;
+	}
+}
+
+void vlf_oracle_post(struct vlf_oracle *o, int vcpu, unsigned vector, int level)
+{
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+
+	if (vlf_ref_accept(&c->ref, vector, level) == VLF_REF_ACCEPTED)
+		c->posts[vector]++;
+}
+
+void vlf_oracle_set_tpr(struct vlf_oracle *o, int vcpu, uint8_t tpr)
+{
+	o->cpu[vcpu].ref.tpr = tpr;
+}
+
+void vlf_oracle_delivery(struct vlf_oracle *o, int vcpu, unsigned vector, int rflags_if, int shadow)
+{
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+	uint8_t ppr;
+
+	if (c->interrupted == (int)vector) {
+		/* Re-injection of a delivery a #VMEXIT cut: already in ISR. */
+		c->interrupted = -1;
+		return;
+	}
+	if (!bm_test(c->ref.irr, vector)) {
+		fail(o, VLF_INV_DOUBLE_SERVICE, vcpu, (int)vector,
+		     "delivered with no request pending (posted %u, serviced %u)", c->posts[vector],
+		     c->services[vector]);
+		return;
+	}
+	if (!rflags_if || shadow) {
+		fail(o, VLF_INV_MASKED_DELIVERY, vcpu, (int)vector,
+		     "delivered while interrupts were blocked (RFLAGS.IF=%d, shadow=%d)", rflags_if,
+		     shadow);
+		return;
+	}
+	ppr = vlf_ref_ppr(&c->ref);
+	if ((vector & 0xf0u) <= (ppr & 0xf0u)) {
+		fail(o, VLF_INV_BELOW_PPR, vcpu, (int)vector,
+		     "delivered at priority class %u while PPR=0x%02x (TPR=0x%02x)", vector >> 4,
+		     ppr, c->ref.tpr);
+		return;
+	}
+	vlf_ref_deliver(&c->ref, vector);
+}
+
+void vlf_oracle_interrupted(struct vlf_oracle *o, int vcpu, unsigned vector)
+{
+	o->cpu[vcpu].interrupted = (int)vector;
+}
+
+void vlf_oracle_service(struct vlf_oracle *o, int vcpu, unsigned vector)
+{
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+
+	if (c->services[vector] < UINT16_MAX)
+		c->services[vector]++;
+	if (c->services[vector] > c->posts[vector])
+		fail(o, VLF_INV_DOUBLE_SERVICE, vcpu, (int)vector,
+		     "handler entered %u times for %u request(s)", c->services[vector],
+		     c->posts[vector]);
+}
+
+void vlf_oracle_eoi(struct vlf_oracle *o, int vcpu, int retired, int broadcast)
+{
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+	int level;
+	int want = vlf_ref_eoi(&c->ref);
+
+	if (retired == -2) {
+		fail(o, VLF_INV_EOI_MISMATCH, vcpu, want,
+		     "one EOI retired several in-service vectors");
+		return;
+	}
+	if (retired != want) {
+		if (want < 0)
+			fail(o, VLF_INV_EOI_MISMATCH, vcpu, retired,
+			     "EOI with nothing in service retired vector 0x%02x", retired);
+		else if (retired < 0)
+			fail(o, VLF_INV_EOI_MISMATCH, vcpu, want,
+			     "EOI should retire vector 0x%02x but retired none", want);
+		else
+			fail(o, VLF_INV_EOI_MISMATCH, vcpu, want,
+			     "EOI should retire vector 0x%02x but retired 0x%02x", want, retired);
+		return;
+	}
+	level = want >= 0 && bm_test(c->ref.tmr, (unsigned)want);
+	if (level && broadcast != want)
+		fail(o, VLF_INV_EOI_MISMATCH, vcpu, want,
+		     "EOI of level-triggered vector 0x%02x not broadcast to the I/O APIC", want);
+	else if (!level && broadcast >= 0)
+		fail(o, VLF_INV_EOI_MISMATCH, vcpu, broadcast,
+		     "EOI broadcast vector 0x%02x, but the retired vector is edge-triggered",
+		     broadcast);
+}
+
+void vlf_oracle_read(struct vlf_oracle *o, int vcpu, enum vlf_read_reg reg, unsigned word,
+                     uint64_t value)
+{
+	const struct vlf_ref_lapic *r = &o->cpu[vcpu].ref;
+	uint64_t want = 0, mask = 0xffffffffu;
+
+	switch (reg) {
+	case VLF_REG_IRR:
+		want = r->irr[word & 7];
+		break;
+	case VLF_REG_ISR:
+		want = r->isr[word & 7];
+		break;
+	case VLF_REG_TMR:
+		want = r->tmr[word & 7];
+		break;
+	case VLF_REG_TPR:
+		want = r->tpr;
+		mask = o->tpr_mask;
+		break;
+	case VLF_REG_PPR:
+		want = vlf_ref_ppr(r);
+		mask = o->tpr_mask;
+		break;
+	case VLF_REG_CR8:
+		want = r->tpr >> 4;
+		break;
+	default:
+		return;
+	}
+	if ((value & mask) != (want & mask)) {
+		int vec = -1;
+
+		if (reg <= VLF_REG_TMR) {
+			uint32_t diff = (uint32_t)(value ^ want);
+
+			vec = (int)(word * 32 + (unsigned)__builtin_ctz(diff));
+		}
+		char what[16];
+
+		if (reg <= VLF_REG_TMR)
+			snprintf(what, sizeof(what), "%s[%u]", vlf_reg_name(reg), word & 7);
+		else
+			snprintf(what, sizeof(what), "%s", vlf_reg_name(reg));
+		fail(o, VLF_INV_READ_MISMATCH, vcpu, vec,
+		     "guest read %s = 0x%llx, hardware would give 0x%llx", what,
+		     (unsigned long long)value, (unsigned long long)want);
+	}
+}
+
+void vlf_oracle_finish(struct vlf_oracle *o)
+{
+	for (int i = 0; i < o->nvcpus && !o->violated; i++) {
+		struct vlf_oracle_vcpu *c = &o->cpu[i];
+
+		for (int v = 255; v >= 16; v--) {
+			if (c->services[v] < c->posts[v]) {
+				fail(o, VLF_INV_LOST_VECTOR, i, v,
+				     "posted %u time(s) without coalescing, serviced %u time(s)",
+				     c->posts[v], c->services[v]);
+				break;
+			}
+		}
+	}
+}

@@ -1,0 +1,116 @@
+/*
+ * A program: the configuration of a VM and a sequence of operations over
+ * its vCPUs, guest and devices. The fuzzer's bytes decode into one (every
+ * byte string is a valid program); people read and edit the text form.
+ *
+ * Binary form:
+ *   byte 0      config: bits 0-1 nvcpus-1, bits 2-3 policy (3 reads as
+ *               eventinj), bit 4 x2APIC, bit 5 CR8 writes intercepted;
+ *               bits 6-7 ignored
+ *   then 3 bytes per operation [k][a][b]:
+ *               kind = (k & 0x1f) % VLF_OP_COUNT, vcpu = (k >> 5 & 3) % nvcpus,
+ *               a and b as below per kind.
+ *   A trailing partial operation is ignored, as is anything past
+ *   VLF_MAX_OPS operations.
+ */
+#ifndef VLF_PROGRAM_H
+#define VLF_PROGRAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "target.h"
+
+#define VLF_MAX_OPS  1024
+#define VLF_OP_BYTES 3
+
+enum vlf_op_kind {
+	VLF_OP_RUN,  /* VMRUN if in host, else one guest instruction */
+	VLF_OP_NOP,  /* one guest instruction (VMRUN first if in host) */
+	VLF_OP_STI,  /* guest STI: IF=1, one-instruction shadow */
+	VLF_OP_CLI,  /* guest CLI */
+	VLF_OP_CR8,  /* guest MOV CR8 <- value (0..15) */
+	VLF_OP_TPR,  /* guest writes LAPIC TPR <- value (0..255) */
+	VLF_OP_EOI,  /* guest writes LAPIC EOI */
+	VLF_OP_READ, /* guest reads a LAPIC register (or CR8) */
+	VLF_OP_HLT,  /* guest HLT (intercepted: #VMEXIT HLT) */
+	VLF_OP_ACK,  /* the running handler does its work ("acks" the sender) */
+	VLF_OP_IRET, /* the running handler returns: IF restored */
+	VLF_OP_IPI,  /* the guest on vcpu writes its ICR */
+	VLF_OP_POST, /* a device posts a vector to vcpu (not a guest action) */
+	VLF_OP_EXIT, /* #VMEXIT of vcpu with a chosen reason */
+	VLF_OP_COUNT
+};
+
+enum vlf_read_reg {
+	VLF_REG_IRR,
+	VLF_REG_ISR,
+	VLF_REG_TMR,
+	VLF_REG_TPR,
+	VLF_REG_PPR,
+	VLF_REG_CR8,
+	VLF_REG_COUNT
+};
+
+enum vlf_ipi_dest {
+	VLF_IPI_DEST = 0,         /* physical destination = dest vcpu */
+	VLF_IPI_SELF = 1,         /* shorthand self */
+	VLF_IPI_ALL = 2,          /* shorthand all including self */
+	VLF_IPI_ALL_BUT_SELF = 3, /* shorthand all excluding self */
+};
+
+enum vlf_exit_reason {
+	VLF_EXITR_INTR = 0, /* physical interrupt (a kick): RIP not advanced */
+	VLF_EXITR_IO = 1,   /* an intercepted instruction: host advances RIP */
+	VLF_EXITR_NPF = 2,  /* a nested page fault the host resolves */
+	VLF_EXITR_COUNT
+};
+
+/*
+ * Decoded operation. Fields not used by a kind are zero, which keeps the
+ * encoding canonical:
+ *   CR8:  value 0..15            TPR: value 0..255
+ *   READ: reg, word 0..7 (IRR/ISR/TMR only)
+ *   IPI:  vector, dest shorthand, dest_vcpu (VLF_IPI_DEST only)
+ *         a = vector, b = shorthand | dest_vcpu << 2
+ *   POST: vector, level           a = vector, b = level
+ *   EXIT: reason, during_delivery a = reason, b = during_delivery
+ */
+struct vlf_op {
+	uint8_t kind;
+	uint8_t vcpu;
+	uint8_t vector;
+	uint8_t value;
+	uint8_t reg;
+	uint8_t word;
+	uint8_t dest;
+	uint8_t dest_vcpu;
+	uint8_t level;
+	uint8_t reason;
+	uint8_t during_delivery;
+};
+
+struct vlf_program {
+	struct vlf_config cfg;
+	size_t nops;
+	struct vlf_op ops[VLF_MAX_OPS];
+};
+
+/* Decode fuzzer bytes; never fails. force_policy < 0 keeps the header's. */
+void vlf_decode(const uint8_t *data, size_t size, int force_policy, struct vlf_program *out);
+/* Canonical binary form; returns the number of bytes written (<= cap). */
+size_t vlf_encode(const struct vlf_program *p, uint8_t *out, size_t cap);
+/* Bytes needed to encode p. */
+size_t vlf_encoded_size(const struct vlf_program *p);
+
+/* Header byte with the policy bits replaced (used by the fuzzer's mutator). */
+uint8_t vlf_header_with_policy(uint8_t header, enum vlf_policy policy);
+
+const char *vlf_op_name(enum vlf_op_kind kind);
+const char *vlf_policy_name(enum vlf_policy policy);
+int vlf_policy_from_name(const char *name); /* -1 if unknown */
+const char *vlf_reg_name(enum vlf_read_reg reg);
+const char *vlf_exit_reason_name(enum vlf_exit_reason r);
+const char *vlf_ipi_dest_name(enum vlf_ipi_dest d);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * libFuzzer entry point. Options reach us after libFuzzer's own (it ignores
+ * flags that start with "--"):
+ *   --policy=virq|virq-pending|eventinj   force the injection policy
+ * or the environment variable VLF_POLICY. A forced policy is also written
+ * into every mutated input's header, so crash files replay on their own.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+#include "program.h"
+
+size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
+
+static struct vlf_machine *machine;
+static struct vlf_program program;
+static int force_policy = -1;
+
+static void set_policy(const char *name, const char *from)
+{
+	force_policy = vlf_policy_from_name(name);
+	if (force_policy < 0) {
+		fprintf(stderr,
+		        "vlf-fuzz: unknown policy '%s' in %s (virq, virq-pending, eventinj)\n",
+		        name, from);
+		exit(2);
+	}
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *env = getenv("VLF_POLICY");
+	const char *err = "unknown error";
+
+	if (env != NULL && *env != '\0')
+		set_policy(env, "VLF_POLICY");
+	for (int i = 1; i < *argc; i++) {
+		const char *a = (*argv)[i];
+
+		if (strncmp(a, "--policy=", 9) == 0)
+			set_policy(a + 9, "--policy");
+		else if (strncmp(a, "--", 2) == 0) {
+			fprintf(stderr, "vlf-fuzz: unknown option '%s' (known: --policy=NAME)\n",
+			        a);
+			exit(2);
+		}
+	}
+	machine = vlf_machine_new(vlf_target_get(), &err);
+	if (machine == NULL) {
+		fprintf(stderr, "vlf-fuzz: cannot create the %s target: %s\n",
+		        vlf_target_get()->name, err);
+		exit(2);
+	}
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	vlf_decode(data, size, force_policy, &program);
+	if (!vlf_machine_run(machine, &program))
+		return 0;
+	/* Runs are deterministic: replay with the trace on to explain it. */
+	vlf_violation_print(vlf_machine_violation(machine), stderr);
+	fprintf(stderr, "---- trace ----\n");
+	vlf_machine_set_trace(machine, stderr, 1);
+	vlf_machine_run(machine, &program);
+	vlf_machine_set_trace(machine, NULL, 0);
+	abort();
+}
+
+size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)
+{
+	(void)seed;
+	size = LLVMFuzzerMutate(data, size, max_size);
+	if (force_policy >= 0 && size > 0)
+		data[0] = vlf_header_with_policy(data[0], (enum vlf_policy)force_policy);
+	return size;
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The main job: build the libFuzzer target, fuzz one injection policy from an
+# empty corpus until the first violation (or the time budget), then triage
+# the crash into crashes/<signature>/.
+#
+#   scripts/fuzz.sh [--policy=virq|virq-pending|eventinj] [--target=model|freebsd]
+#                   [--time=SECONDS] [--seed=N] [--keep-corpus] [-- libFuzzer flags...]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+policy=virq target=model budget=600 seed=0 keep=0
+extra=()
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--policy=*) policy=${1#*=} ;;
+	--target=*) target=${1#*=} ;;
+	--time=*) budget=${1#*=} ;;
+	--seed=*) seed=${1#*=} ;;
+	--keep-corpus) keep=1 ;;
+	--) shift; extra=("$@"); break ;;
+	-h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+	*) echo "fuzz.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+	esac
+	shift
+done
+case "$policy" in virq|virq-pending|eventinj) ;; *)
+	echo "fuzz.sh: unknown policy '$policy' (virq, virq-pending, eventinj)" >&2; exit 2 ;;
+esac
+case "$budget" in ''|*[!0-9]*) echo "fuzz.sh: --time wants seconds, not '$budget'" >&2; exit 2 ;; esac
+
+"$root/scripts/setup.sh"
+build="$root/build/fuzz"
+cmake_args=(-DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo)
+[ "$target" = model ] || cmake_args+=(-DVLF_TARGET="$target")
+cmake -S "$root" -B "$build" "${cmake_args[@]}" >/dev/null
+cmake --build "$build" -j"$(nproc)" --target "vlf-fuzz-$target" "vlf-replay-$target" >/dev/null
+
+work="$root/out/$target-$policy"
+[ "$keep" = 1 ] || rm -rf "$work"
+mkdir -p "$work/corpus" "$work/artifacts"
+echo "fuzz: $target target, policy $policy, up to ${budget}s; work dir ${work#$root/}" >&2
+set +e
+"$build/vlf-fuzz-$target" --policy="$policy" -seed="$seed" -max_total_time="$budget" \
+	-artifact_prefix="$work/artifacts/" -print_final_stats=1 "${extra[@]}" "$work/corpus" \
+	2>"$work/fuzz.log"
+rc=$?
+set -e
+grep -E '^(stat::|VIOLATION|SUMMARY)' "$work/fuzz.log" | sort -u >&2 || true
+crashes=("$work"/artifacts/crash-*)
+if [ ! -e "${crashes[0]}" ]; then
+	echo "fuzz: no violation in ${budget}s (libFuzzer exit $rc); log: ${work#$root/}/fuzz.log" >&2
+	exit 0
+fi
+"$root/scripts/triage.sh" --policy="$policy" --target="$target" "${crashes[@]}"

@@ -1,0 +1,158 @@
+/* Each invariant fires when it must, and stays quiet when it must not. */
+#include <string.h>
+
+#include "check.h"
+#include "oracle.h"
+
+static struct vlf_oracle o;
+
+static void fresh(int cr8_intercept)
+{
+	struct vlf_config cfg = {.nvcpus = 2, .cr8_intercept = cr8_intercept};
+
+	vlf_oracle_reset(&o, &cfg);
+}
+
+static int fired(enum vlf_invariant inv)
+{
+	return o.violated && o.v.inv == inv;
+}
+
+int main(void)
+{
+	/* lost-vector: the seed's story at the oracle's level. */
+	fresh(0);
+	vlf_oracle_post(&o, 1, 0x41, 0);
+	vlf_oracle_delivery(&o, 1, 0x41, 1, 0);
+	vlf_oracle_service(&o, 1, 0x41);
+	vlf_oracle_post(&o, 1, 0x41, 0); /* IRR was clear again: not coalesced */
+	vlf_oracle_finish(&o);
+	CHECK(fired(VLF_INV_LOST_VECTOR) && o.v.vcpu == 1 && o.v.vector == 0x41);
+	/* ...but two posts before delivery coalesce, so one service is enough. */
+	fresh(0);
+	vlf_oracle_post(&o, 1, 0x41, 0);
+	vlf_oracle_post(&o, 1, 0x41, 0);
+	vlf_oracle_delivery(&o, 1, 0x41, 1, 0);
+	vlf_oracle_service(&o, 1, 0x41);
+	vlf_oracle_finish(&o);
+	CHECK(!o.violated);
+	/* Illegal vectors are never owed. */
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x0f, 0);
+	vlf_oracle_finish(&o);
+	CHECK(!o.violated);
+
+	/* double-service: delivery with nothing pending, or a second handler entry. */
+	fresh(0);
+	vlf_oracle_delivery(&o, 0, 0x50, 1, 0);
+	CHECK(fired(VLF_INV_DOUBLE_SERVICE));
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x50, 0);
+	vlf_oracle_delivery(&o, 0, 0x50, 1, 0);
+	vlf_oracle_service(&o, 0, 0x50);
+	CHECK(!o.violated);
+	vlf_oracle_service(&o, 0, 0x50);
+	CHECK(fired(VLF_INV_DOUBLE_SERVICE));
+	/* A delivery cut by an exit may be re-delivered once without a new post. */
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x50, 0);
+	vlf_oracle_delivery(&o, 0, 0x50, 1, 0);
+	vlf_oracle_interrupted(&o, 0, 0x50);
+	vlf_oracle_delivery(&o, 0, 0x50, 1, 0);
+	vlf_oracle_service(&o, 0, 0x50);
+	vlf_oracle_finish(&o);
+	CHECK(!o.violated);
+	vlf_oracle_delivery(&o, 0, 0x50, 1, 0);
+	CHECK(fired(VLF_INV_DOUBLE_SERVICE));
+
+	/* delivery-masked: IF=0 or inside the STI shadow. */
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x60, 0);
+	vlf_oracle_delivery(&o, 0, 0x60, 0, 0);
+	CHECK(fired(VLF_INV_MASKED_DELIVERY));
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x60, 0);
+	vlf_oracle_delivery(&o, 0, 0x60, 1, 1);
+	CHECK(fired(VLF_INV_MASKED_DELIVERY));
+
+	/* delivery-below-ppr: TPR class, or an in-service vector of the same class. */
+	fresh(0);
+	vlf_oracle_set_tpr(&o, 0, 0x60);
+	vlf_oracle_post(&o, 0, 0x65, 0);
+	vlf_oracle_delivery(&o, 0, 0x65, 1, 0);
+	CHECK(fired(VLF_INV_BELOW_PPR));
+	fresh(0);
+	vlf_oracle_set_tpr(&o, 0, 0x5f);
+	vlf_oracle_post(&o, 0, 0x60, 0);
+	vlf_oracle_delivery(&o, 0, 0x60, 1, 0);
+	CHECK(!o.violated);
+	vlf_oracle_post(&o, 0, 0x61, 0);
+	vlf_oracle_delivery(&o, 0, 0x61, 1, 0);
+	CHECK(fired(VLF_INV_BELOW_PPR));
+
+	/* read-mismatch: IRR words exactly; TPR low nibble only with a CR8 intercept. */
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x41, 0);
+	vlf_oracle_read(&o, 0, VLF_REG_IRR, 2, 1u << 1);
+	CHECK(!o.violated);
+	vlf_oracle_read(&o, 0, VLF_REG_IRR, 2, 0);
+	CHECK(fired(VLF_INV_READ_MISMATCH) && o.v.vector == 0x41);
+	fresh(0);
+	vlf_oracle_set_tpr(&o, 0, 0x35);
+	vlf_oracle_read(&o, 0, VLF_REG_TPR, 0, 0x30);
+	CHECK(!o.violated);
+	vlf_oracle_read(&o, 0, VLF_REG_CR8, 0, 3);
+	CHECK(!o.violated);
+	fresh(1);
+	vlf_oracle_set_tpr(&o, 0, 0x35);
+	vlf_oracle_read(&o, 0, VLF_REG_TPR, 0, 0x30);
+	CHECK(fired(VLF_INV_READ_MISMATCH));
+	fresh(1);
+	vlf_oracle_post(&o, 0, 0x81, 0);
+	vlf_oracle_delivery(&o, 0, 0x81, 1, 0);
+	vlf_oracle_read(&o, 0, VLF_REG_PPR, 0, 0x80);
+	CHECK(!o.violated);
+	vlf_oracle_read(&o, 0, VLF_REG_PPR, 0, 0x00);
+	CHECK(fired(VLF_INV_READ_MISMATCH));
+
+	/* eoi-mismatch: wrong vector retired; level EOI not broadcast; spurious broadcast. */
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x41, 0);
+	vlf_oracle_delivery(&o, 0, 0x41, 1, 0);
+	vlf_oracle_eoi(&o, 0, 0x41, -1);
+	CHECK(!o.violated);
+	vlf_oracle_eoi(&o, 0, -1, -1); /* EOI with nothing in service: ignored */
+	CHECK(!o.violated);
+	vlf_oracle_eoi(&o, 0, 0x41, -1);
+	CHECK(fired(VLF_INV_EOI_MISMATCH));
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x41, 1);
+	vlf_oracle_delivery(&o, 0, 0x41, 1, 0);
+	vlf_oracle_eoi(&o, 0, 0x41, -1);
+	CHECK(fired(VLF_INV_EOI_MISMATCH));
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x41, 1);
+	vlf_oracle_delivery(&o, 0, 0x41, 1, 0);
+	vlf_oracle_eoi(&o, 0, 0x41, 0x41);
+	CHECK(!o.violated);
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x41, 0);
+	vlf_oracle_delivery(&o, 0, 0x41, 1, 0);
+	vlf_oracle_eoi(&o, 0, 0x41, 0x41);
+	CHECK(fired(VLF_INV_EOI_MISMATCH));
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x41, 0);
+	vlf_oracle_post(&o, 0, 0x91, 0);
+	vlf_oracle_delivery(&o, 0, 0x41, 1, 0);
+	vlf_oracle_delivery(&o, 0, 0x91, 1, 0);
+	vlf_oracle_eoi(&o, 0, 0x41, -1); /* must retire the highest: 0x91 */
+	CHECK(fired(VLF_INV_EOI_MISMATCH) && o.v.vector == 0x91);
+
+	/* Only the first violation is kept. */
+	fresh(0);
+	vlf_oracle_delivery(&o, 0, 0x50, 0, 0);
+	vlf_oracle_read(&o, 0, VLF_REG_TPR, 0, 0xff);
+	CHECK(fired(VLF_INV_DOUBLE_SERVICE));
+	CHECK(strcmp(vlf_invariant_name(VLF_INV_LOST_VECTOR), "lost-vector") == 0);
+	return CHECK_DONE();
+}

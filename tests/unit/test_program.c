@@ -1,0 +1,100 @@
+/* The decoder: every byte string is a program, and the binary form is canonical. */
+#include <string.h>
+
+#include "check.h"
+#include "program.h"
+
+static struct vlf_program a, b;
+static uint8_t buf[1 + VLF_MAX_OPS * VLF_OP_BYTES + 64];
+
+static int same(const struct vlf_program *x, const struct vlf_program *y)
+{
+	if (memcmp(&x->cfg, &y->cfg, sizeof(x->cfg)) != 0 || x->nops != y->nops)
+		return 0;
+	return memcmp(x->ops, y->ops, x->nops * sizeof(x->ops[0])) == 0;
+}
+
+static int in_range(const struct vlf_program *p)
+{
+	if (p->cfg.nvcpus < 1 || p->cfg.nvcpus > VLF_MAX_VCPUS)
+		return 0;
+	if ((unsigned)p->cfg.policy >= VLF_POLICY_COUNT)
+		return 0;
+	for (size_t i = 0; i < p->nops; i++) {
+		const struct vlf_op *op = &p->ops[i];
+
+		if (op->kind >= VLF_OP_COUNT || op->vcpu >= p->cfg.nvcpus)
+			return 0;
+		if (op->dest_vcpu >= p->cfg.nvcpus || op->reg >= VLF_REG_COUNT || op->word > 7)
+			return 0;
+		if (op->kind == VLF_OP_CR8 && op->value > 15)
+			return 0;
+		if (op->reason >= VLF_EXITR_COUNT || op->level > 1 || op->during_delivery > 1)
+			return 0;
+	}
+	return 1;
+}
+
+int main(void)
+{
+	unsigned long long seed = 0x5eed;
+	int all_ok = 1;
+
+	/* Empty input: one vCPU, virq, no operations. */
+	vlf_decode(NULL, 0, -1, &a);
+	CHECK(a.nops == 0 && a.cfg.nvcpus == 1 && a.cfg.policy == VLF_POLICY_VIRQ);
+
+	/* Header fields. */
+	buf[0] = 0x3f; /* 4 vCPUs, policy 3 -> eventinj, x2APIC, CR8 intercepted */
+	vlf_decode(buf, 1, -1, &a);
+	CHECK(a.cfg.nvcpus == 4 && a.cfg.policy == VLF_POLICY_EVENTINJ);
+	CHECK(a.cfg.apic == VLF_APIC_X2APIC && a.cfg.cr8_intercept == 1);
+	vlf_decode(buf, 1, VLF_POLICY_VIRQ_PENDING, &a);
+	CHECK(a.cfg.policy == VLF_POLICY_VIRQ_PENDING);
+	CHECK(vlf_header_with_policy(0xff, VLF_POLICY_VIRQ) == 0xf3);
+
+	/* A trailing partial operation is ignored; the op count is capped. */
+	memset(buf, 0, sizeof(buf));
+	vlf_decode(buf, 1 + 2 * VLF_OP_BYTES + 2, -1, &a);
+	CHECK(a.nops == 2);
+	vlf_decode(buf, sizeof(buf), -1, &a);
+	CHECK(a.nops == VLF_MAX_OPS);
+
+	/* vCPU indices wrap into the configured count. */
+	buf[0] = 0x01; /* 2 vCPUs */
+	buf[1] = (uint8_t)(VLF_OP_NOP | 3 << 5);
+	vlf_decode(buf, 4, -1, &a);
+	CHECK(a.ops[0].kind == VLF_OP_NOP && a.ops[0].vcpu == 1);
+
+	/* Random inputs: in range, and encode(decode(x)) is a fixed point. */
+	for (int iter = 0; iter < 20000; iter++) {
+		size_t n = check_rand(&seed) % 400;
+
+		for (size_t i = 0; i < n; i++)
+			buf[i] = (uint8_t)check_rand(&seed);
+		vlf_decode(buf, n, -1, &a);
+		if (!in_range(&a)) {
+			all_ok = 0;
+			break;
+		}
+		n = vlf_encode(&a, buf, sizeof(buf));
+		if (n != vlf_encoded_size(&a)) {
+			all_ok = 0;
+			break;
+		}
+		vlf_decode(buf, n, -1, &b);
+		if (!same(&a, &b)) {
+			all_ok = 0;
+			break;
+		}
+	}
+	CHECK(all_ok);
+
+	/* Encoding refuses a buffer that is too small. */
+	a.nops = 3;
+	CHECK(vlf_encode(&a, buf, 5) == 0);
+
+	CHECK(vlf_policy_from_name("virq-pending") == VLF_POLICY_VIRQ_PENDING);
+	CHECK(vlf_policy_from_name("bogus") == -1);
+	return CHECK_DONE();
+}

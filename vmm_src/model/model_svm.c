@@ -1,0 +1,149 @@
+/*
+ * SVM interrupt injection, three ways (the policies of FreeBSD bug 215972
+ * and its two proposed fixes), written from the AMD APM, vol. 2, 15.20-15.21.
+ */
+#include <string.h>
+
+#include "model_vm.h"
+
+void model_svm_init_vmcb(struct model_vm *vm, int vcpu)
+{
+	struct vlf_vmcb *c = &vm->vcpu[vcpu].vmcb;
+
+	memset(c, 0, sizeof(*c));
+	/* Guest CR8 is V_TPR; the host's own TPR stays untouched. */
+	c->v_intr_masking = 1;
+	c->intercept_cr8_write = (uint8_t)(vm->cfg.cr8_intercept != 0);
+}
+
+static void clear_virq(struct vlf_vmcb *c)
+{
+	c->v_irq = 0;
+	c->v_intr_vector = 0;
+	c->v_intr_prio = 0;
+	c->v_ign_tpr = 0;
+}
+
+/* Ask for a #VMEXIT as soon as the guest can take an interrupt. */
+static void open_window(struct vlf_vmcb *c)
+{
+	c->v_irq = 1;
+	c->v_ign_tpr = 1;
+	c->v_intr_vector = 0;
+	c->v_intr_prio = 0;
+	c->intercept_vintr = 1;
+}
+
+static void close_window(struct vlf_vmcb *c)
+{
+	if (c->intercept_vintr)
+		clear_virq(c);
+	c->intercept_vintr = 0;
+}
+
+static void program_virq(struct vlf_vmcb *c, int vector)
+{
+	c->v_irq = 1;
+	c->v_ign_tpr = 0;
+	c->v_intr_vector = (uint8_t)vector;
+	c->v_intr_prio = (uint8_t)(vector >> 4);
+}
+
+/* An event cut by the last #VMEXIT goes back in before anything else. */
+static int reinject_cut_event(struct model_vcpu *vc)
+{
+	if (!(vc->exit_intinfo & VLF_EVT_VALID))
+		return 0;
+	vc->vmcb.eventinj = vc->exit_intinfo;
+	vc->exit_intinfo = 0;
+	return 1;
+}
+
+void model_svm_prepare_entry(struct model_vm *vm, int vcpu)
+{
+	struct model_vcpu *vc = &vm->vcpu[vcpu];
+	struct vlf_vmcb *c = &vc->vmcb;
+	struct model_vlapic *l = &vc->vlapic;
+	int vec;
+
+	/* A stale interrupt shadow must not outlive the emulated instruction. */
+	if (c->rip != vc->exit_rip)
+		c->intr_shadow = 0;
+	reinject_cut_event(vc);
+
+	switch (vm->cfg.policy) {
+	case VLF_POLICY_VIRQ:
+		/* Before 2018: the hardware decides when; IRR->ISR waits for
+		 * the next #VMEXIT. */
+		vec = model_vlapic_pending_intr(l, 0);
+		if (vec >= 0)
+			program_virq(c, vec);
+		break;
+	case VLF_POLICY_VIRQ_PENDING:
+		/* D13781: park the vector outside IRR while V_IRQ holds it;
+		 * TPR is left to the hardware's V_TPR check. */
+		vec = model_vlapic_pending_intr(l, 1);
+		if (vec >= 0) {
+			l->irr[vec >> 5] &= ~(1u << (vec & 31));
+			l->virq_pending = vec;
+			program_virq(c, vec);
+		}
+		break;
+	default:
+		/* D13780: inject and accept at once, or wait for a window. */
+		vec = model_vlapic_pending_intr(l, 0);
+		if (vec < 0) {
+			close_window(c);
+			break;
+		}
+		if (!(c->rflags & VLF_RFLAGS_IF) || c->intr_shadow ||
+		    (c->eventinj & VLF_EVT_VALID)) {
+			open_window(c);
+			break;
+		}
+		c->eventinj = VLF_EVT_MAKE(vec, VLF_EVT_TYPE_INTR);
+		model_vlapic_intr_accepted(l, vec);
+		close_window(c);
+		break;
+	}
+	c->v_tpr = (uint8_t)model_vlapic_get_cr8(l);
+	vc->entry_v_tpr = c->v_tpr;
+}
+
+void model_svm_handle_exit(struct model_vm *vm, int vcpu)
+{
+	struct model_vcpu *vc = &vm->vcpu[vcpu];
+	struct vlf_vmcb *c = &vc->vmcb;
+	struct model_vlapic *l = &vc->vlapic;
+
+	vc->exit_rip = c->rip;
+	/* A guest MOV CR8 that we did not intercept shows up only here. */
+	if (c->v_tpr != vc->entry_v_tpr)
+		model_vlapic_set_cr8(l, c->v_tpr);
+
+	switch (vm->cfg.policy) {
+	case VLF_POLICY_VIRQ:
+		if (c->v_intr_vector != 0 && !c->v_irq)
+			model_vlapic_intr_accepted(l, c->v_intr_vector);
+		clear_virq(c);
+		break;
+	case VLF_POLICY_VIRQ_PENDING:
+		if (l->virq_pending >= 0) {
+			if (!c->v_irq)
+				l->isr[l->virq_pending >> 5] |= 1u << (l->virq_pending & 31);
+			else
+				l->irr[l->virq_pending >> 5] |= 1u << (l->virq_pending & 31);
+			l->virq_pending = -1;
+			model_vlapic_update_ppr(l);
+		}
+		clear_virq(c);
+		break;
+	default:
+		if (c->exitcode == VLF_EXIT_VINTR)
+			close_window(c);
+		break;
+	}
+	if (c->exitintinfo & VLF_EVT_VALID)
+		vc->exit_intinfo = c->exitintinfo;
+	c->exitintinfo = 0;
+}

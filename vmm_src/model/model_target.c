@@ -1,0 +1,147 @@
+/* The model behind the harness's target interface. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bitmap256.h"
+#include "machine.h"
+#include "model_vm.h"
+
+int model_vm_nvcpus(const struct model_vm *vm)
+{
+	return vm->cfg.nvcpus;
+}
+
+void model_vm_post(struct model_vm *vm, int vcpu, int vector, int level)
+{
+	if (vcpu < 0 || vcpu >= vm->cfg.nvcpus)
+		return;
+	/* A real host would kick a running vCPU here; the program decides
+	 * when that vCPU exits. */
+	if (model_vlapic_set_intr_ready(&vm->vcpu[vcpu].vlapic, vector, level))
+		vm->vcpu[vcpu].notified = 1;
+}
+
+void model_vm_eoi_broadcast(struct model_vm *vm, int vcpu, int vector)
+{
+	if (vm->host->eoi_broadcast)
+		vm->host->eoi_broadcast(vm->host->ctx, vcpu, vector);
+}
+
+static void reset(void *t, const struct vlf_config *cfg)
+{
+	struct model_vm *vm = t;
+
+	vm->cfg = *cfg;
+	for (int i = 0; i < VLF_MAX_VCPUS; i++) {
+		struct model_vcpu *vc = &vm->vcpu[i];
+
+		model_vlapic_reset(&vc->vlapic, vm, i, cfg->apic == VLF_APIC_X2APIC);
+		model_svm_init_vmcb(vm, i);
+		vc->exit_intinfo = 0;
+		vc->exit_rip = 0;
+		vc->entry_v_tpr = 0;
+		vc->notified = 0;
+	}
+}
+
+static void *create(const struct vlf_config *cfg, const struct vlf_host *host, const char **err)
+{
+	struct model_vm *vm = calloc(1, sizeof(*vm));
+
+	if (vm == NULL) {
+		*err = "out of memory";
+		return NULL;
+	}
+	vm->host = host;
+	reset(vm, cfg);
+	return vm;
+}
+
+static void destroy(void *t)
+{
+	free(t);
+}
+
+static void post(void *t, int vcpu, int vector, int level)
+{
+	model_vm_post(t, vcpu, vector, level);
+}
+
+static void prepare_entry(void *t, int vcpu)
+{
+	model_svm_prepare_entry(t, vcpu);
+}
+
+static void handle_exit(void *t, int vcpu)
+{
+	model_svm_handle_exit(t, vcpu);
+}
+
+static void vmcb_load(void *t, int vcpu, struct vlf_vmcb *out)
+{
+	*out = ((struct model_vm *)t)->vcpu[vcpu].vmcb;
+}
+
+static void vmcb_store(void *t, int vcpu, const struct vlf_vmcb *in)
+{
+	((struct model_vm *)t)->vcpu[vcpu].vmcb = *in;
+}
+
+static uint64_t lapic_read(void *t, int vcpu, uint32_t offset)
+{
+	return model_vlapic_read(&((struct model_vm *)t)->vcpu[vcpu].vlapic, offset);
+}
+
+static void lapic_write(void *t, int vcpu, uint32_t offset, uint64_t val)
+{
+	model_vlapic_write(&((struct model_vm *)t)->vcpu[vcpu].vlapic, offset, val);
+}
+
+static void cr8_write(void *t, int vcpu, uint64_t val)
+{
+	struct model_vcpu *vc = &((struct model_vm *)t)->vcpu[vcpu];
+
+	model_vlapic_set_cr8(&vc->vlapic, val);
+}
+
+static void peek(void *t, int vcpu, struct vlf_lapic_view *out)
+{
+	struct model_vlapic *l = &((struct model_vm *)t)->vcpu[vcpu].vlapic;
+
+	memcpy(out->irr, l->irr, sizeof(out->irr));
+	memcpy(out->isr, l->isr, sizeof(out->isr));
+	memcpy(out->tmr, l->tmr, sizeof(out->tmr));
+	model_vlapic_update_ppr(l);
+	out->tpr = l->tpr;
+	out->ppr = l->ppr;
+}
+
+static int has_pending(void *t, int vcpu)
+{
+	struct model_vcpu *vc = &((struct model_vm *)t)->vcpu[vcpu];
+
+	return !bm_empty(vc->vlapic.irr) || vc->vlapic.virq_pending >= 0 ||
+	       (vc->exit_intinfo & VLF_EVT_VALID) || (vc->vmcb.eventinj & VLF_EVT_VALID);
+}
+
+static const struct vlf_target_ops model_ops = {
+    .name = "model",
+    .create = create,
+    .destroy = destroy,
+    .reset = reset,
+    .post = post,
+    .prepare_entry = prepare_entry,
+    .handle_exit = handle_exit,
+    .vmcb_load = vmcb_load,
+    .vmcb_store = vmcb_store,
+    .lapic_read = lapic_read,
+    .lapic_write = lapic_write,
+    .cr8_write = cr8_write,
+    .peek = peek,
+    .has_pending = has_pending,
+};
+
+const struct vlf_target_ops *vlf_target_get(void)
+{
+	return &model_ops;
+}
