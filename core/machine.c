@@ -510,16 +510,6 @@ static void step(struct vlf_machine *m, const struct vlf_op *op)
 	m->step++;
 }
 
-static unsigned total_services(const struct vlf_machine *m)
-{
-	unsigned n = 0;
-
-	for (int v = 0; v < m->cfg.nvcpus; v++)
-		for (int vec = 0; vec < 256; vec++)
-			n += m->oracle.cpu[v].services[vec];
-	return n;
-}
-
 static int quiescent(struct vlf_machine *m)
 {
 	for (int v = 0; v < m->cfg.nvcpus; v++) {
@@ -543,7 +533,7 @@ static void drain(struct vlf_machine *m)
 		fprintf(m->trace,
 		        "-- drain: every vCPU runs with IF=1, TPR=0 until nothing is pending\n");
 	for (int round = 0, idle = 0; round < DRAIN_ROUNDS_MAX && !broken(m); round++) {
-		unsigned before = total_services(m);
+		unsigned before = m->oracle.services;
 
 		for (int v = 0; v < m->cfg.nvcpus && !broken(m); v++) {
 			struct vlf_op op = {.vcpu = (uint8_t)v};
@@ -574,7 +564,7 @@ static void drain(struct vlf_machine *m)
 		}
 		/* A target that holds a vector it never delivers stays "pending"
 		 * forever: a few idle rounds are proof enough. */
-		idle = total_services(m) == before ? idle + 1 : 0;
+		idle = m->oracle.services == before ? idle + 1 : 0;
 		if (idle > 0 && (quiescent(m) || idle >= DRAIN_IDLE_ROUNDS))
 			break;
 	}

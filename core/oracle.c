@@ -48,6 +48,8 @@ void vlf_oracle_reset(struct vlf_oracle *o, const struct vlf_config *cfg)
 	 */
 	o->tpr_mask = cfg->cr8_intercept ? 0xff : 0xf0;
 	o->violated = 0;
+	o->services = 0;
+	o->outstanding = 0;
 	memset(&o->v, 0, sizeof(o->v));
 	for (int i = 0; i < VLF_MAX_VCPUS; i++) {
 		struct vlf_oracle_vcpu *c = &o->cpu[i];
@@ -63,8 +65,11 @@ void vlf_oracle_post(struct vlf_oracle *o, int vcpu, unsigned vector, int level)
 {
 	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
 
-	if (vlf_ref_accept(&c->ref, vector, level) == VLF_REF_ACCEPTED)
+	if (vlf_ref_accept(&c->ref, vector, level) == VLF_REF_ACCEPTED &&
+	    c->posts[vector] < UINT16_MAX) {
 		c->posts[vector]++;
+		o->outstanding++;
+	}
 }
 
 void vlf_oracle_set_tpr(struct vlf_oracle *o, int vcpu, uint8_t tpr)
@@ -113,9 +118,12 @@ void vlf_oracle_service(struct vlf_oracle *o, int vcpu, unsigned vector)
 {
 	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
 
+	o->services++;
 	if (c->services[vector] < UINT16_MAX)
 		c->services[vector]++;
-	if (c->services[vector] > c->posts[vector])
+	if (c->services[vector] <= c->posts[vector])
+		o->outstanding--;
+	else
 		fail(o, VLF_INV_DOUBLE_SERVICE, vcpu, (int)vector,
 		     "handler entered %u times for %u request(s)", c->services[vector],
 		     c->posts[vector]);
@@ -206,6 +214,8 @@ void vlf_oracle_read(struct vlf_oracle *o, int vcpu, enum vlf_read_reg reg, unsi
 
 void vlf_oracle_finish(struct vlf_oracle *o)
 {
+	if (o->outstanding == 0)
+		return;
 	for (int i = 0; i < o->nvcpus && !o->violated; i++) {
 		struct vlf_oracle_vcpu *c = &o->cpu[i];
 

@@ -42,6 +42,9 @@ struct vlf_oracle {
 	uint8_t tpr_mask; /* bits of TPR/PPR a guest read must match */
 	int violated;
 	struct vlf_violation v;
+	/* running totals, so the per-run checks need no scan of 256 vectors */
+	unsigned services;
+	unsigned outstanding; /* accepted requests not yet serviced */
 	struct vlf_oracle_vcpu cpu[VLF_MAX_VCPUS];
 };
 
