@@ -21,7 +21,8 @@
 
 #include "target.h"
 
-#define VLF_MAX_OPS  1024
+#define VLF_MAX_OPS           1024
+#define VLF_HDR_CR8_INTERCEPT 0x20u
 #define VLF_OP_BYTES 3
 
 enum vlf_op_kind {

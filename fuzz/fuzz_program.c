@@ -2,8 +2,10 @@
  * libFuzzer entry point. Options reach us after libFuzzer's own (it ignores
  * flags that start with "--"):
  *   --policy=virq|virq-pending|eventinj   force the injection policy
- * or the environment variable VLF_POLICY. A forced policy is also written
- * into every mutated input's header, so crash files replay on their own.
+ *   --cr8=intercept|passthrough           force the CR8-write intercept
+ * or the environment variables VLF_POLICY and VLF_CR8. What is forced is
+ * also written into every mutated input's header, so crash files replay on
+ * their own.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@ size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 static struct vlf_machine *machine;
 static struct vlf_program program;
 static int force_policy = -1;
+static int force_cr8 = -1;
 
 static void set_policy(const char *name, const char *from)
 {
@@ -29,6 +32,19 @@ static void set_policy(const char *name, const char *from)
 	}
 }
 
+static void set_cr8(const char *name, const char *from)
+{
+	if (strcmp(name, "intercept") == 0)
+		force_cr8 = 1;
+	else if (strcmp(name, "passthrough") == 0)
+		force_cr8 = 0;
+	else {
+		fprintf(stderr, "vlf-fuzz: unknown CR8 mode '%s' in %s (intercept, passthrough)\n",
+			name, from);
+		exit(2);
+	}
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *env = getenv("VLF_POLICY");
@@ -36,13 +52,18 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	if (env != NULL && *env != '\0')
 		set_policy(env, "VLF_POLICY");
+	env = getenv("VLF_CR8");
+	if (env != NULL && *env != '\0')
+		set_cr8(env, "VLF_CR8");
 	for (int i = 1; i < *argc; i++) {
 		const char *a = (*argv)[i];
 
 		if (strncmp(a, "--policy=", 9) == 0)
 			set_policy(a + 9, "--policy");
+		else if (strncmp(a, "--cr8=", 6) == 0)
+			set_cr8(a + 6, "--cr8");
 		else if (strncmp(a, "--", 2) == 0) {
-			fprintf(stderr, "vlf-fuzz: unknown option '%s' (known: --policy=NAME)\n",
+			fprintf(stderr, "vlf-fuzz: unknown option '%s' (known: --policy=NAME, --cr8=MODE)\n",
 			        a);
 			exit(2);
 		}
@@ -59,6 +80,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	vlf_decode(data, size, force_policy, &program);
+	if (force_cr8 >= 0)
+		program.cfg.cr8_intercept = force_cr8;
 	if (!vlf_machine_run(machine, &program))
 		return 0;
 	/* Runs are deterministic: replay with the trace on to explain it. */
@@ -76,5 +99,8 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
 	size = LLVMFuzzerMutate(data, size, max_size);
 	if (force_policy >= 0 && size > 0)
 		data[0] = vlf_header_with_policy(data[0], (enum vlf_policy)force_policy);
+	if (force_cr8 >= 0 && size > 0)
+		data[0] = (uint8_t)((data[0] & ~VLF_HDR_CR8_INTERCEPT) |
+				    (force_cr8 ? VLF_HDR_CR8_INTERCEPT : 0));
 	return size;
 }
