@@ -3,10 +3,16 @@
 #   fuzz:  SanitizerCoverage + ASan + UBSan for libFuzzer (clang only)
 # The harness core is target-agnostic and is built once per flavor.
 
-set(VLF_FUZZ_FLAGS -fsanitize=fuzzer-no-link,address,undefined
-    -fno-sanitize-recover=all -fno-omit-frame-pointer -gline-tables-only)
+if(VLF_FUZZ_SANITIZERS)
+  set(VLF_FUZZ_FLAGS -fsanitize=fuzzer-no-link,address,undefined
+      -fno-sanitize-recover=all -fno-omit-frame-pointer -gline-tables-only)
+  set(VLF_FUZZ_LINK -fsanitize=fuzzer,address,undefined)
+else()
+  set(VLF_FUZZ_FLAGS -fsanitize=fuzzer-no-link -gline-tables-only)
+  set(VLF_FUZZ_LINK -fsanitize=fuzzer)
+endif()
 set(VLF_CAN_FUZZ OFF)
-if(VLF_FUZZERS AND VLF_IS_CLANG AND NOT VLF_SANITIZE)
+if(VLF_FUZZERS AND VLF_IS_CLANG AND NOT VLF_SANITIZE AND NOT VLF_COVERAGE)
   set(VLF_CAN_FUZZ ON)
 endif()
 
@@ -22,7 +28,9 @@ function(vlf_core_lib flavor)
     # compares would steer libFuzzer at the harness, not at the target.
     target_compile_options(vlf_core_${flavor} PUBLIC ${VLF_FUZZ_FLAGS})
     target_compile_options(vlf_core_${flavor} PRIVATE -fno-sanitize-coverage=trace-cmp)
-    target_link_options(vlf_core_${flavor} PUBLIC -fsanitize=address,undefined)
+    if(VLF_FUZZ_SANITIZERS)
+      target_link_options(vlf_core_${flavor} PUBLIC -fsanitize=address,undefined)
+    endif()
   endif()
 endfunction()
 
@@ -46,6 +54,6 @@ function(vlf_add_target name sources incdirs options)
     add_executable(vlf-fuzz-${name} ${PROJECT_SOURCE_DIR}/fuzz/fuzz_program.c)
     target_compile_options(vlf-fuzz-${name} PRIVATE ${VLF_WARN})
     target_link_libraries(vlf-fuzz-${name} PRIVATE vlf_core_fuzz vlf_target_${name}_fuzz)
-    target_link_options(vlf-fuzz-${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_options(vlf-fuzz-${name} PRIVATE ${VLF_FUZZ_LINK})
   endif()
 endfunction()
