@@ -7,7 +7,9 @@ set -euo pipefail
 mine=$1 builds=$2
 [ -s "$mine" ] || { echo "no trace hashes at $mine" >&2; exit 1; }
 n=0
-for o in "$builds"/*/trace-hashes.txt; do
+# Only the builds scripts/test.sh makes: other directories may hold hashes
+# of another revision.
+for o in "$builds"/gcc/trace-hashes.txt "$builds"/clang-san/trace-hashes.txt "$builds"/fuzz/trace-hashes.txt; do
 	[ -e "$o" ] || continue
 	[ "$(cd "$(dirname "$o")" && pwd)" = "$(cd "$(dirname "$mine")" && pwd)" ] && continue
 	if ! cmp -s "$mine" "$o"; then

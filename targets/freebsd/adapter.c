@@ -1,0 +1,489 @@
+/*
+ * vlapic-fuzz: the FreeBSD target.  FreeBSD's svm.c is included whole into
+ * this translation unit so that its static injection functions
+ * (svm_inj_interrupts, svm_update_virqinfo, svm_save_intinfo, vmcb_init, ...)
+ * are reachable; vlapic.c and vmm_lapic.c are separate, unmodified objects.
+ *
+ * The harness plays the CPU and the loop of svm_vmrun(): prepare_entry is
+ * the part of that loop before VMRUN, handle_exit the part after #VMEXIT.
+ */
+#include "fb_config.h"
+
+/* FreeBSD's svm.c (path chosen at configure time). */
+#include VLF_FB_SVM_C
+
+#include "vmm_lapic.h"
+#include "fb_vm.h"
+#include "freebsd_target.h"
+
+/* x2APIC register n*16 of the xAPIC page is MSR 0x800 + n (SDM vol. 3, 10.12). */
+#define VLF_X2APIC_MSR_BASE 0x800u
+
+struct vlf_fb_target {
+	struct vm vm; /* first: the target pointer is also the struct vm */
+	struct svm_softc *sc;
+	struct pmap pmap;
+	uint64_t *pml4; /* the nested page table root svm_vminit records */
+	struct vlf_config cfg;
+	struct vlf_host host;
+};
+
+static struct vlf_fb_target *ktr_owner;
+static void fb_lapic_write(void *arg, int vcpu, uint32_t offset, uint64_t val);
+
+/* KTR lines from VCPU_CTR* start with "vm <name>[<vcpu>]: ". */
+static void fb_ktr_hook(void *ctx, const char *line)
+{
+	struct vlf_fb_target *t = ctx;
+	const char *p;
+	int vcpu = -1;
+
+	if (t == NULL || t->host.trace == NULL)
+		return;
+	p = strchr(line, '[');
+	if (p != NULL && strncmp(line, "vm ", 3) == 0) {
+		char *end;
+		long v = strtol(p + 1, &end, 10);
+
+		if (end != p + 1 && *end == ']' && v >= 0 && v < VLF_FB_NVCPUS) {
+			vcpu = (int)v;
+			if (end[1] == ':' && end[2] == ' ')
+				line = end + 3;
+		}
+	}
+	t->host.trace(t->host.ctx, vcpu, line);
+}
+
+static struct vlf_fb_target *tgt(void *t, int vcpu, const char *what)
+{
+	struct vlf_fb_target *ft = t;
+
+	if (vcpu < 0 || vcpu >= ft->vm.nvcpus)
+		panic("%s: vcpu %d out of range (nvcpus %d)", what, vcpu, ft->vm.nvcpus);
+	return ft;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Life cycle                                                                 */
+
+/* One vCPU back to what svm_vminit() and svm_vlapic_init() give it. */
+static void fb_vcpu_pristine(struct vlf_fb_target *t, int i)
+{
+	struct svm_softc *sc = t->sc;
+	struct svm_vcpu *vcpu = svm_get_vcpu(sc, i);
+	struct vlapic *vlapic = t->vm.vcpu[i].vlapic;
+
+	/* vlapic: zeroed like a fresh M_ZERO allocation, then vlapic_init() */
+	memset(vlapic, 0, sizeof(*vlapic));
+	memset(&sc->apic_page[i], 0, sizeof(sc->apic_page[i]));
+	vlapic->vm = &t->vm;
+	vlapic->vcpuid = i;
+	vlapic->apic_page = (struct LAPIC *)&sc->apic_page[i];
+	vlapic_init(vlapic);
+
+	/* SVM vCPU: as svm_vminit() leaves it */
+	memset(vcpu, 0, sizeof(*vcpu));
+	vcpu->nextrip = ~0;
+	vcpu->lastcpu = NOCPU;
+	vcpu->vmcb_pa = vtophys(&vcpu->vmcb);
+	vmcb_init(sc, i, vtophys(sc->iopm_bitmap), vtophys(sc->msr_bitmap), sc->nptp);
+	svm_msr_guest_init(sc, i);
+
+	vlf_fb_vcpu_clear(&t->vm, i);
+}
+
+static void fb_reset(void *arg, const struct vlf_config *cfg)
+{
+	struct vlf_fb_target *t = arg;
+	int i;
+
+	if (cfg->nvcpus < 1 || cfg->nvcpus > VLF_FB_NVCPUS)
+		panic("freebsd target: nvcpus %d out of range", cfg->nvcpus);
+	if (vlf_critical_depth() != 0)
+		panic("freebsd target: reset inside a critical section (depth %d)",
+		      vlf_critical_depth());
+	t->cfg = *cfg;
+
+	/* Time back to zero, every callout (the vLAPIC timers) forgotten. */
+	vlf_kern_clock_reset();
+
+	for (i = 0; i < VLF_FB_NVCPUS; i++)
+		fb_vcpu_pristine(t, i);
+
+	t->vm.nvcpus = cfg->nvcpus;
+	CPU_ZERO(&t->vm.active_cpus);
+	for (i = 0; i < cfg->nvcpus; i++)
+		CPU_SET(i, &t->vm.active_cpus);
+
+	for (i = 0; i < cfg->nvcpus; i++) {
+		if (cfg->apic == VLF_APIC_X2APIC)
+			vlapic_set_x2apic_state(&t->vm, i, X2APIC_ENABLED);
+		/* Ask for the CR8-write intercept only where the tree lacks it. */
+		if (cfg->cr8_intercept &&
+		    !svm_get_intercept(t->sc, i, VMCB_CR_INTCPT, BIT(8) << 16))
+			svm_enable_intercept(t->sc, i, VMCB_CR_INTCPT, BIT(8) << 16);
+		/* Reset RFLAGS; the harness sets the guest's own state after reset. */
+		svm_get_vmcb_state(t->sc, i)->rflags = PSL_RESERVED_DEFAULT;
+	}
+
+	/*
+	 * The harness's guest is an OS that has booted: its LAPIC is software
+	 * enabled (SVR bit 8, spurious vector 0xff).  Do what that guest did,
+	 * through the same emulation path as its later accesses.
+	 */
+	for (i = 0; i < cfg->nvcpus; i++)
+		fb_lapic_write(t, i, VLF_LAPIC_SVR, 0x1ff);
+}
+
+static void *fb_create(const struct vlf_config *cfg, const struct vlf_host *host, const char **err)
+{
+	struct vlf_fb_target *t;
+	int i;
+
+	if (cfg->nvcpus < 1 || cfg->nvcpus > VLF_FB_NVCPUS) {
+		if (err != NULL)
+			*err = "freebsd target: nvcpus out of range";
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+		if (err != NULL)
+			*err = "freebsd target: out of memory";
+		return NULL;
+	}
+	if (host != NULL)
+		t->host = *host;
+	t->vm.name = "vlf";
+	t->vm.host = &t->host;
+	t->vm.nvcpus = cfg->nvcpus;
+	t->pml4 = vlf_kcontigmalloc(PAGE_SIZE, M_TEMP, M_WAITOK | M_ZERO, 0, ~(vm_paddr_t)0,
+	                            PAGE_SIZE, 0);
+	t->pmap.pm_pml4 = t->pml4;
+
+	t->sc = svm_vminit(&t->vm, &t->pmap);
+	t->vm.cookie = t->sc;
+	for (i = 0; i < VLF_FB_NVCPUS; i++)
+		t->vm.vcpu[i].vlapic = svm_vlapic_init(t->sc, i);
+
+	ktr_owner = t;
+	vlf_ktr_hook_ctx = t;
+	vlf_ktr_hook = t->host.trace != NULL ? fb_ktr_hook : NULL;
+
+	fb_reset(t, cfg);
+	return t;
+}
+
+static void fb_destroy(void *arg)
+{
+	struct vlf_fb_target *t = arg;
+	int i;
+
+	if (t == NULL)
+		return;
+	if (ktr_owner == t) {
+		vlf_ktr_hook = NULL;
+		vlf_ktr_hook_ctx = NULL;
+		ktr_owner = NULL;
+	}
+	vlf_kern_clock_reset();
+	for (i = 0; i < VLF_FB_NVCPUS; i++)
+		svm_vlapic_cleanup(t->sc, t->vm.vcpu[i].vlapic);
+	svm_vmcleanup(t->sc);
+	vlf_kcontigfree(t->pml4, PAGE_SIZE, M_TEMP);
+	(free)(t); /* the C library's, not malloc(9)'s */
+}
+
+/* ------------------------------------------------------------------------ */
+/* Interrupt sources                                                          */
+
+/*
+ * bhyve sets a vLAPIC's TMR when the guest programs an I/O APIC redirection
+ * entry (vioapic_update_tmr(): vlapic_reset_tmr(), then vlapic_set_tmr_level()
+ * for every level-triggered entry), not when an interrupt arrives.  A post
+ * whose trigger mode differs from the last one for that vector is taken as
+ * such a reprogramming, and the TMR is rebuilt the way vioapic does it.
+ */
+static void fb_ioapic_program(struct vlf_fb_target *t, int vcpu, int vector, int level)
+{
+	struct vlf_fb_vcpu *v = &t->vm.vcpu[vcpu];
+	struct vlapic *vlapic = v->vlapic;
+	uint32_t mask = 1u << (vector % 32);
+	int was = (v->level_vec[vector / 32] & mask) != 0;
+
+	if (was == (level != 0))
+		return;
+	if (level)
+		v->level_vec[vector / 32] |= mask;
+	else
+		v->level_vec[vector / 32] &= ~mask;
+	vlapic_reset_tmr(vlapic);
+	for (int vec = 0; vec < 256; vec++) {
+		if (v->level_vec[vec / 32] & (1u << (vec % 32)))
+			vlapic_set_tmr_level(vlapic, (uint32_t)vcpu, true, APIC_DELMODE_FIXED, vec);
+	}
+}
+
+static void fb_post(void *arg, int vcpu, int vector, int level)
+{
+	struct vlf_fb_target *t = tgt(arg, vcpu, "post");
+
+	/* Vectors 0-15 are refused by lapic_set_intr(); no routing to program. */
+	if (vector >= 16 && vector <= 255)
+		fb_ioapic_program(t, vcpu, vector, level);
+	/* Like an I/O APIC or MSI: vmm_lapic's entry points (EINVAL if < 16). */
+	if (level)
+		(void)lapic_intr_level(&t->vm, vcpu, vector);
+	else
+		(void)lapic_intr_edge(&t->vm, vcpu, vector);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The svm_vmrun() loop, around the harness's VMRUN                          */
+
+static void fb_prepare_entry(void *arg, int vcpu)
+{
+	struct vlf_fb_target *t = tgt(arg, vcpu, "prepare_entry");
+	struct svm_softc *sc = t->sc;
+	struct svm_vcpu *vcpustate = svm_get_vcpu(sc, vcpu);
+
+	/* vm_run() runs the whole VMRUN loop in a critical section. */
+	critical_enter();
+	if (vcpustate->lastcpu != curcpu) {
+		vcpustate->asid.gen = 0;
+		svm_set_dirty(sc, vcpu, 0xffffffff);
+		vcpustate->lastcpu = curcpu;
+	}
+	svm_inj_interrupts(sc, vcpu, vm_lapic(&t->vm, vcpu));
+	svm_get_vmcb_ctrl(sc, vcpu)->vmcb_clean = vmcb_clean & ~vcpustate->dirty;
+	vcpustate->dirty = 0;
+	critical_exit();
+}
+
+/*
+ * Exits whose svm_vmexit() handling would emulate an instruction from guest
+ * registers the harness does not model; for those the harness emulates the
+ * access itself (lapic_read/lapic_write), so only the common exit work runs.
+ */
+static int fb_exit_emulated_by_harness(uint64_t code)
+{
+	switch (code) {
+	case VMCB_EXIT_MSR:
+	case VMCB_EXIT_NPF:
+	case VMCB_EXIT_IO:
+	case VMCB_EXIT_CPUID:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void fb_handle_exit(void *arg, int vcpu)
+{
+	struct vlf_fb_target *t = tgt(arg, vcpu, "handle_exit");
+	struct svm_softc *sc = t->sc;
+	struct svm_vcpu *vcpustate = svm_get_vcpu(sc, vcpu);
+	struct vmcb_state *state = svm_get_vmcb_state(sc, vcpu);
+	struct vmcb_ctrl *ctrl = svm_get_vmcb_ctrl(sc, vcpu);
+	struct vm_exit *vmexit = vm_exitinfo(&t->vm, vcpu);
+
+	critical_enter();
+	/* What svm_vmrun() does right after VMRUN returns. */
+	vcpustate->nextrip = state->rip;
+
+	/* svm_vmexit() hands a machine check to the host with "int $18". */
+	if (ctrl->exitcode == VMCB_EXIT_MC)
+		panic("handle_exit: #MC exit cannot be handled in userspace");
+	if (!fb_exit_emulated_by_harness(ctrl->exitcode)) {
+		(void)svm_vmexit(sc, vcpu, vmexit);
+	} else {
+		/* svm_vmexit()'s common part, then the harness emulates. */
+		vmexit->exitcode = VM_EXITCODE_BOGUS;
+		vmexit->rip = state->rip;
+		vmexit->inst_length =
+		    nrip_valid(ctrl->exitcode) ? (int)(ctrl->nrip - state->rip) : 0;
+		/* The same sanity checks svm_vmexit() makes on every exit. */
+		if (ctrl->eventinj & VMCB_EVENTINJ_VALID)
+			panic("handle_exit: EVENTINJ still valid at #VMEXIT (0x%lx)",
+			      (unsigned long)ctrl->eventinj);
+		if (vmexit->inst_length < 0 || vmexit->inst_length > 15)
+			panic("handle_exit: instruction length %d out of 0..15 (exit code 0x%lx)",
+			      vmexit->inst_length, (unsigned long)ctrl->exitcode);
+		svm_update_virqinfo(sc, vcpu);
+		svm_save_intinfo(sc, vcpu);
+	}
+	critical_exit();
+}
+
+/* ------------------------------------------------------------------------ */
+/* The VMCB as the CPU sees it                                                */
+
+static void fb_vmcb_load(void *arg, int vcpu, struct vlf_vmcb *out)
+{
+	struct vlf_fb_target *t = tgt(arg, vcpu, "vmcb_load");
+	struct vmcb_ctrl *ctrl = svm_get_vmcb_ctrl(t->sc, vcpu);
+	struct vmcb_state *state = svm_get_vmcb_state(t->sc, vcpu);
+
+	memset(out, 0, sizeof(*out));
+	out->v_irq = ctrl->v_irq;
+	out->v_ign_tpr = ctrl->v_ign_tpr;
+	out->v_intr_masking = ctrl->v_intr_masking;
+	out->v_intr_prio = ctrl->v_intr_prio;
+	out->v_intr_vector = ctrl->v_intr_vector;
+	out->v_tpr = ctrl->v_tpr;
+	out->intr_shadow = (uint8_t)ctrl->intr_shadow;
+	out->intercept_vintr =
+	    svm_get_intercept(t->sc, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_VINTR) != 0;
+	out->intercept_cr8_write =
+	    svm_get_intercept(t->sc, vcpu, VMCB_CR_INTCPT, BIT(8) << 16) != 0;
+	out->eventinj = ctrl->eventinj;
+	out->exitintinfo = ctrl->exitintinfo;
+	out->exitcode = ctrl->exitcode;
+	out->exitinfo1 = ctrl->exitinfo1;
+	out->exitinfo2 = ctrl->exitinfo2;
+	out->nrip = ctrl->nrip;
+	out->rip = state->rip;
+	out->rflags = state->rflags;
+}
+
+static void fb_vmcb_store(void *arg, int vcpu, const struct vlf_vmcb *in)
+{
+	struct vlf_fb_target *t = tgt(arg, vcpu, "vmcb_store");
+	struct vmcb_ctrl *ctrl = svm_get_vmcb_ctrl(t->sc, vcpu);
+	struct vmcb_state *state = svm_get_vmcb_state(t->sc, vcpu);
+
+	ctrl->v_irq = in->v_irq & 1;
+	ctrl->v_ign_tpr = in->v_ign_tpr & 1;
+	ctrl->v_intr_masking = in->v_intr_masking & 1;
+	ctrl->v_intr_prio = in->v_intr_prio & 0xf;
+	ctrl->v_intr_vector = in->v_intr_vector;
+	ctrl->v_tpr = in->v_tpr & 0xf;
+	ctrl->intr_shadow = in->intr_shadow & 1;
+	svm_set_intercept(t->sc, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_VINTR,
+	                  in->intercept_vintr != 0);
+	svm_set_intercept(t->sc, vcpu, VMCB_CR_INTCPT, BIT(8) << 16, in->intercept_cr8_write != 0);
+	ctrl->eventinj = in->eventinj;
+	ctrl->exitintinfo = in->exitintinfo;
+	ctrl->exitcode = in->exitcode;
+	ctrl->exitinfo1 = in->exitinfo1;
+	ctrl->exitinfo2 = in->exitinfo2;
+	ctrl->nrip = in->nrip;
+	state->rip = in->rip;
+	state->rflags = in->rflags;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Guest LAPIC accesses                                                       */
+
+static uint64_t fb_lapic_read(void *arg, int vcpu, uint32_t offset)
+{
+	struct vlf_fb_target *t = tgt(arg, vcpu, "lapic_read");
+	uint64_t val = 0;
+	bool retu = false;
+
+	if (t->cfg.apic == VLF_APIC_X2APIC) {
+		/* In-kernel MSR emulation runs inside vm_run()'s critical section. */
+		critical_enter();
+		if (lapic_rdmsr(&t->vm, vcpu, VLF_X2APIC_MSR_BASE + offset / 16, &val, &retu) != 0)
+			val = 0; /* bhyve would inject #GP */
+		critical_exit();
+	} else {
+		if (lapic_mmio_read(&t->vm, vcpu, DEFAULT_APIC_BASE + offset, &val, 4, &retu) != 0)
+			val = 0;
+	}
+	return val;
+}
+
+static void fb_lapic_write(void *arg, int vcpu, uint32_t offset, uint64_t val)
+{
+	struct vlf_fb_target *t = tgt(arg, vcpu, "lapic_write");
+	bool retu = false;
+
+	if (t->cfg.apic == VLF_APIC_X2APIC) {
+		critical_enter();
+		(void)lapic_wrmsr(&t->vm, vcpu, VLF_X2APIC_MSR_BASE + offset / 16, val, &retu);
+		critical_exit();
+	} else {
+		(void)lapic_mmio_write(&t->vm, vcpu, DEFAULT_APIC_BASE + offset, val, 4, &retu);
+	}
+}
+
+static void fb_cr8_write(void *arg, int vcpu, uint64_t val)
+{
+	struct vlf_fb_target *t = tgt(arg, vcpu, "cr8_write");
+
+	critical_enter();
+	vlapic_set_cr8(vm_lapic(&t->vm, vcpu), val);
+	critical_exit();
+}
+
+/* ------------------------------------------------------------------------ */
+/* Oracle's view                                                              */
+
+static void fb_peek(void *arg, int vcpu, struct vlf_lapic_view *out)
+{
+	struct vlf_fb_target *t = tgt(arg, vcpu, "peek");
+	const struct LAPIC *lapic = vm_lapic(&t->vm, vcpu)->apic_page;
+	/* IRR/ISR/TMR words sit 16 bytes apart in the register page. */
+	const uint32_t *irr = &lapic->irr0, *isr = &lapic->isr0, *tmr = &lapic->tmr0;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		out->irr[i] = irr[i * 4];
+		out->isr[i] = isr[i * 4];
+		out->tmr[i] = tmr[i * 4];
+	}
+	out->tpr = (uint8_t)lapic->tpr;
+	out->ppr = (uint8_t)lapic->ppr;
+}
+
+static int fb_has_pending(void *arg, int vcpu)
+{
+	struct vlf_fb_target *t = tgt(arg, vcpu, "has_pending");
+	const struct vlf_fb_vcpu *v = &t->vm.vcpu[vcpu];
+	const struct vmcb_ctrl *ctrl = svm_get_vmcb_ctrl(t->sc, vcpu);
+
+	if ((v->exit_intinfo | v->exc_intinfo) & VM_INTINFO_VALID)
+		return 1;
+	if (v->nmi_pending || v->extint_pending)
+		return 1;
+	if (ctrl->eventinj & VMCB_EVENTINJ_VALID)
+		return 1;
+	return vlapic_pending_intr(vm_lapic(&t->vm, vcpu), NULL) != 0;
+}
+
+/* ------------------------------------------------------------------------ */
+
+void vlf_freebsd_advance_clock(void *t, uint64_t ns)
+{
+	(void)t;
+	vlf_kern_clock_advance(nstosbt((int64_t)ns));
+}
+
+unsigned long vlf_freebsd_notify_count(void *arg, int vcpu)
+{
+	struct vlf_fb_target *t = tgt(arg, vcpu, "notify_count");
+
+	return t->vm.vcpu[vcpu].notify_count;
+}
+
+static const struct vlf_target_ops fb_ops = {
+    .name = "freebsd-" VLF_FB_TREE_DESC,
+    .create = fb_create,
+    .destroy = fb_destroy,
+    .reset = fb_reset,
+    .post = fb_post,
+    .prepare_entry = fb_prepare_entry,
+    .handle_exit = fb_handle_exit,
+    .vmcb_load = fb_vmcb_load,
+    .vmcb_store = fb_vmcb_store,
+    .lapic_read = fb_lapic_read,
+    .lapic_write = fb_lapic_write,
+    .cr8_write = fb_cr8_write,
+    .peek = fb_peek,
+    .has_pending = fb_has_pending,
+};
+
+const struct vlf_target_ops *vlf_target_get(void)
+{
+	return &fb_ops;
+}

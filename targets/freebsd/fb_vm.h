@@ -1,0 +1,41 @@
+/*
+ * vlapic-fuzz: the FreeBSD target's own "struct vm" (bhyve keeps its
+ * definition private to vmm.c, which we do not build) and the glue state
+ * shared by the adapter and the vmm.c replacements.
+ *
+ * Include after the FreeBSD headers <machine/vmm.h>, "vlapic.h".
+ */
+#ifndef VLF_FB_VM_H
+#define VLF_FB_VM_H
+
+#include "fb_config.h"
+#include "target.h"
+
+/* vCPUs the target can be configured with (the harness's maximum). */
+#define VLF_FB_NVCPUS VLF_MAX_VCPUS
+
+struct vlf_fb_vcpu {
+	struct vlapic *vlapic;
+	struct vm_exit exitinfo;
+	uint64_t exit_intinfo; /* event interrupted by the last #VMEXIT */
+	uint64_t exc_intinfo;  /* exception queued by vm_inject_exception */
+	int nmi_pending;
+	int extint_pending;
+	unsigned long notify_count; /* vcpu_notify_event() calls */
+	unsigned long notify_lapic; /* ... of which for a LAPIC interrupt */
+	uint32_t level_vec[8];      /* vectors the I/O APIC model routes level-triggered */
+};
+
+struct vm {
+	const char *name;
+	int nvcpus; /* active vCPUs: 0 .. nvcpus-1 */
+	cpuset_t active_cpus;
+	void *cookie; /* the SVM softc */
+	const struct vlf_host *host;
+	struct vlf_fb_vcpu vcpu[VLF_FB_NVCPUS];
+};
+
+/* Forget every vmm.c-level event of one vCPU (used by reset). */
+void vlf_fb_vcpu_clear(struct vm *vm, int vcpuid);
+
+#endif
