@@ -5,6 +5,12 @@
 #
 #   scripts/fuzz.sh [--policy=virq|virq-pending|eventinj] [--target=model|freebsd]
 #                   [--time=SECONDS] [--seed=N] [--keep-corpus] [-- libFuzzer flags...]
+#
+# Flags after -- go to libFuzzer, e.g. parallel campaigns on N cores:
+#   scripts/fuzz.sh --policy=eventinj --time=600 -- -fork=2
+#   scripts/fuzz.sh --policy=eventinj --time=600 -- -jobs=4 -workers=2
+# (libFuzzer runs from the work dir, so -jobs' fuzz-N.log files land there).
+# The dictionary fuzz/vlf.dict is always passed. AFL++: scripts/afl.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 policy=virq target=model budget=600 seed=0 keep=0
@@ -17,7 +23,7 @@ while [ $# -gt 0 ]; do
 	--seed=*) seed=${1#*=} ;;
 	--keep-corpus) keep=1 ;;
 	--) shift; extra=("$@"); break ;;
-	-h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,13p' "$0"; exit 0 ;;
 	*) echo "fuzz.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -39,9 +45,9 @@ work="$root/out/$target-$policy"
 mkdir -p "$work/corpus" "$work/artifacts"
 echo "fuzz: $target target, policy $policy, up to ${budget}s; work dir ${work#$root/}" >&2
 set +e
-"$build/vlf-fuzz-$target" --policy="$policy" -seed="$seed" -max_total_time="$budget" \
-	-artifact_prefix="$work/artifacts/" -print_final_stats=1 "${extra[@]}" "$work/corpus" \
-	2>"$work/fuzz.log"
+(cd "$work" && "$build/vlf-fuzz-$target" --policy="$policy" -seed="$seed" -max_total_time="$budget" \
+	-artifact_prefix="$work/artifacts/" -print_final_stats=1 -dict="$root/fuzz/vlf.dict" \
+	"${extra[@]}" "$work/corpus" 2>"$work/fuzz.log")
 rc=$?
 set -e
 grep -E '^(stat::|VIOLATION|SUMMARY)' "$work/fuzz.log" | sort -u >&2 || true

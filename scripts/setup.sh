@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what vlapic-fuzz needs on Debian 12 (clang with libFuzzer and the
-# sanitizer runtimes, gcc, CMake, llvm tools). Idempotent; needs root only
-# when something is missing.
+# sanitizer runtimes, gcc, CMake, llvm tools, AFL++ for scripts/afl.sh, zip
+# for the ClusterFuzzLite seed corpus). Idempotent; needs root only when
+# something is missing.
 set -euo pipefail
 
-pkgs=(build-essential cmake clang libclang-rt-14-dev llvm python3)
+pkgs=(build-essential cmake clang libclang-rt-14-dev llvm python3 afl++ zip unzip)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
