@@ -149,6 +149,7 @@ static void vmrun(struct vlf_machine *m, int v)
 	enum vlf_cpu_event ev;
 	char evt[24];
 
+	vlf_oracle_vmrun(&m->oracle, v);
 	m->ops->prepare_entry(m->t, v);
 	m->ops->vmcb_load(m->t, v, &c->vmcb);
 	inj = (c->vmcb.eventinj & VLF_EVT_VALID) != 0;
@@ -190,6 +191,26 @@ static void enter_handler(struct vlf_machine *m, int v)
 	}
 }
 
+/*
+ * The guest's next instruction starts (its handler, if any, entered first).
+ * Hardware would have taken an interrupt the hypervisor knew of at VMRUN
+ * before it: if the target still holds such a vector, it is late.
+ */
+static void begin_insn(struct vlf_machine *m, int v)
+{
+	struct vlf_cpu *c = &m->cpu[v];
+	struct vlf_lapic_view view;
+	int late;
+
+	enter_handler(m, v);
+	late = vlf_oracle_overdue(&m->oracle, v, vlf_cpu_if(c));
+	if (late < 0)
+		return;
+	m->ops->peek(m->t, v, &view);
+	if (bm_test(view.irr, (unsigned)late))
+		vlf_oracle_late(&m->oracle, v, late);
+}
+
 static void boundary(struct vlf_machine *m, int v)
 {
 	cpu_event(m, v, vlf_cpu_boundary(&m->cpu[v]), 0);
@@ -219,6 +240,7 @@ static void skip_instruction(struct vlf_machine *m, int v)
 	m->ops->vmcb_load(m->t, v, &vmcb);
 	vmcb.rip = m->cpu[v].vmcb.nrip;
 	m->ops->vmcb_store(m->t, v, &vmcb);
+	vlf_oracle_retired(&m->oracle, v, 0);
 }
 
 /* A guest instruction that does not leave the guest. */
@@ -231,7 +253,7 @@ static void guest_insn(struct vlf_machine *m, int v, enum vlf_op_kind kind)
 	ensure_guest(m, v);
 	if (!c->in_guest || broken(m))
 		return;
-	enter_handler(m, v);
+	begin_insn(m, v);
 	switch (kind) {
 	case VLF_OP_STI:
 		/* STI delays interrupts by one instruction only if IF was 0. */
@@ -260,6 +282,7 @@ static void guest_insn(struct vlf_machine *m, int v, enum vlf_op_kind kind)
 	}
 	vlf_cpu_retire(c, kind == VLF_OP_STI ? LEN_STI : LEN_NOP);
 	c->vmcb.intr_shadow = (uint8_t)set_shadow;
+	vlf_oracle_retired(&m->oracle, v, set_shadow);
 	boundary(m, v);
 }
 
@@ -271,7 +294,7 @@ static int lapic_trap(struct vlf_machine *m, int v)
 	ensure_guest(m, v);
 	if (!m->cpu[v].in_guest || broken(m))
 		return 0;
-	enter_handler(m, v);
+	begin_insn(m, v);
 	do_exit(m, v, x2 ? VLF_EXIT_MSR : VLF_EXIT_NPF, x2 ? LEN_MSR : LEN_MMIO);
 	return !broken(m);
 }
@@ -292,7 +315,7 @@ static void op_cr8(struct vlf_machine *m, int v, uint8_t val)
 	ensure_guest(m, v);
 	if (!c->in_guest || broken(m))
 		return;
-	enter_handler(m, v);
+	begin_insn(m, v);
 	vlf_oracle_set_tpr(&m->oracle, v, (uint8_t)(val << 4));
 	if (c->vmcb.intercept_cr8_write) {
 		do_exit(m, v, VLF_EXIT_CR8_WRITE, LEN_MOV_CR8);
@@ -305,6 +328,7 @@ static void op_cr8(struct vlf_machine *m, int v, uint8_t val)
 	/* With V_INTR_MASKING the write lands in V_TPR alone. */
 	c->vmcb.v_tpr = val;
 	vlf_cpu_retire(c, LEN_MOV_CR8);
+	vlf_oracle_retired(&m->oracle, v, 0);
 	boundary(m, v);
 }
 
@@ -374,11 +398,12 @@ static void op_read(struct vlf_machine *m, int v, const struct vlf_op *op)
 		ensure_guest(m, v);
 		if (!c->in_guest || broken(m))
 			return;
-		enter_handler(m, v);
+		begin_insn(m, v);
 		val = c->vmcb.v_tpr & 0xfu;
 		VLF_TRACE(m, v, "CR8 reads %llu", (unsigned long long)val);
 		vlf_oracle_read(&m->oracle, v, VLF_REG_CR8, 0, val);
 		vlf_cpu_retire(c, LEN_MOV_CR8);
+		vlf_oracle_retired(&m->oracle, v, 0);
 		boundary(m, v);
 		return;
 	}
@@ -445,7 +470,7 @@ static void op_hlt(struct vlf_machine *m, int v)
 	ensure_guest(m, v);
 	if (!m->cpu[v].in_guest || broken(m))
 		return;
-	enter_handler(m, v);
+	begin_insn(m, v);
 	do_exit(m, v, VLF_EXIT_HLT, LEN_HLT);
 	if (!broken(m))
 		skip_instruction(m, v);

@@ -14,6 +14,7 @@ static const char *const inv_names[VLF_INV_COUNT] = {
     [VLF_INV_MASKED_DELIVERY] = "delivery-masked",
     [VLF_INV_READ_MISMATCH] = "read-mismatch",
     [VLF_INV_EOI_MISMATCH] = "eoi-mismatch",
+    [VLF_INV_LATE_DELIVERY] = "delivery-late",
 };
 
 const char *vlf_invariant_name(enum vlf_invariant inv)
@@ -57,6 +58,8 @@ void vlf_oracle_reset(struct vlf_oracle *o, const struct vlf_config *cfg)
 		vlf_ref_reset(&c->ref);
 		memset(c->posts, 0, sizeof(c->posts));
 		memset(c->services, 0, sizeof(c->services));
+		memset(c->due, 0, sizeof(c->due));
+		c->shadow = 0;
 		c->interrupted = -1;
 	}
 }
@@ -77,6 +80,51 @@ void vlf_oracle_set_tpr(struct vlf_oracle *o, int vcpu, uint8_t tpr)
 	o->cpu[vcpu].ref.tpr = tpr;
 }
 
+void vlf_oracle_retired(struct vlf_oracle *o, int vcpu, int sti_shadow)
+{
+	o->cpu[vcpu].shadow = sti_shadow != 0;
+}
+
+void vlf_oracle_vmrun(struct vlf_oracle *o, int vcpu)
+{
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+	/* The lowest vector of the classes above PPR's (16..256). */
+	unsigned lo = (vlf_ref_ppr(&c->ref) & 0xf0u) + 16;
+
+	for (unsigned w = 0; w < 8; w++) {
+		uint32_t above;
+
+		if (w * 32 + 32 <= lo)
+			above = 0;
+		else if (w * 32 >= lo)
+			above = 0xffffffffu;
+		else
+			above = 0xffffffffu << (lo - w * 32);
+		c->due[w] = c->ref.irr[w] & above;
+	}
+}
+
+int vlf_oracle_overdue(const struct vlf_oracle *o, int vcpu, int rflags_if)
+{
+	const struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+	int d;
+
+	if (!rflags_if || c->shadow)
+		return -1;
+	d = bm_highest(c->due);
+	if (d < 0 || ((unsigned)d & 0xf0u) <= (vlf_ref_ppr(&c->ref) & 0xf0u))
+		return -1;
+	return d;
+}
+
+void vlf_oracle_late(struct vlf_oracle *o, int vcpu, int vector)
+{
+	fail(o, VLF_INV_LATE_DELIVERY, vcpu, vector,
+	     "pending above PPR (0x%02x) since the last VMRUN, yet the guest runs on with "
+	     "RFLAGS.IF=1 and no shadow",
+	     vlf_ref_ppr(&o->cpu[vcpu].ref));
+}
+
 void vlf_oracle_delivery(struct vlf_oracle *o, int vcpu, unsigned vector, int rflags_if, int shadow)
 {
 	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
@@ -93,10 +141,10 @@ void vlf_oracle_delivery(struct vlf_oracle *o, int vcpu, unsigned vector, int rf
 		     c->services[vector]);
 		return;
 	}
-	if (!rflags_if || shadow) {
+	if (!rflags_if || shadow || c->shadow) {
 		fail(o, VLF_INV_MASKED_DELIVERY, vcpu, (int)vector,
 		     "delivered while interrupts were blocked (RFLAGS.IF=%d, shadow=%d)", rflags_if,
-		     shadow);
+		     shadow || c->shadow);
 		return;
 	}
 	ppr = vlf_ref_ppr(&c->ref);
@@ -107,6 +155,7 @@ void vlf_oracle_delivery(struct vlf_oracle *o, int vcpu, unsigned vector, int rf
 		return;
 	}
 	vlf_ref_deliver(&c->ref, vector);
+	bm_clear(c->due, vector);
 }
 
 void vlf_oracle_interrupted(struct vlf_oracle *o, int vcpu, unsigned vector)

@@ -20,6 +20,7 @@ enum vlf_invariant {
 	VLF_INV_MASKED_DELIVERY,
 	VLF_INV_READ_MISMATCH,
 	VLF_INV_EOI_MISMATCH,
+	VLF_INV_LATE_DELIVERY,
 	VLF_INV_COUNT
 };
 
@@ -35,6 +36,13 @@ struct vlf_oracle_vcpu {
 	uint16_t posts[256];    /* requests the reference did not coalesce */
 	uint16_t services[256]; /* handler entries */
 	int interrupted;        /* delivery cut by #VMEXIT (EXITINTINFO), or -1 */
+	/* Requests that were pending above PPR at the last VMRUN: the
+	 * hypervisor knew of them before the guest ran (delivery-late). */
+	uint32_t due[8];
+	/* The architectural STI shadow: an STI set IF and the instruction
+	 * after it has not completed. Kept here, not taken from the VMCB,
+	 * whose intr_shadow the hypervisor writes. */
+	uint8_t shadow;
 };
 
 struct vlf_oracle {
@@ -56,7 +64,28 @@ void vlf_oracle_reset(struct vlf_oracle *o, const struct vlf_config *cfg);
 void vlf_oracle_post(struct vlf_oracle *o, int vcpu, unsigned vector, int level);
 /* The guest changed its TPR (LAPIC write, or CR8 = tpr >> 4). */
 void vlf_oracle_set_tpr(struct vlf_oracle *o, int vcpu, uint8_t tpr);
-/* The CPU starts delivering an external interrupt (INTA). */
+/*
+ * A guest instruction completed (retired in the guest, or emulated by the
+ * host, which moved RIP past it). sti_shadow: it was an STI that set IF, so
+ * the next instruction runs in its shadow.
+ */
+void vlf_oracle_retired(struct vlf_oracle *o, int vcpu, int sti_shadow);
+/* VMRUN of vcpu is about to begin: what is pending now, the hypervisor knows. */
+void vlf_oracle_vmrun(struct vlf_oracle *o, int vcpu);
+/*
+ * The guest is about to execute an instruction in guest mode (after any
+ * handler entry). With IF=1 and outside the (architectural) STI shadow,
+ * hardware would have taken a pending request above PPR before it: one the
+ * hypervisor knew of at VMRUN must have been delivered by now (or the guest
+ * must have exited). Returns the highest such overdue vector, or -1; no
+ * side effects.
+ */
+int vlf_oracle_overdue(const struct vlf_oracle *o, int vcpu, int rflags_if);
+/* An overdue vector the target still holds in its IRR: delivery-late. (One
+ * the target no longer holds is lost; vlf_oracle_finish reports it.) */
+void vlf_oracle_late(struct vlf_oracle *o, int vcpu, int vector);
+/* The CPU starts delivering an external interrupt (INTA). shadow: the
+ * CPU's (VMCB) view; the architectural shadow blocks delivery as well. */
 void vlf_oracle_delivery(struct vlf_oracle *o, int vcpu, unsigned vector, int rflags_if,
                          int shadow);
 /* That delivery was cut by a #VMEXIT: the vector waits for re-injection. */

@@ -27,17 +27,33 @@ static void clear_virq(struct vlf_vmcb *c)
 /* Ask for a #VMEXIT as soon as the guest can take an interrupt. */
 static void open_window(struct vlf_vmcb *c)
 {
+#ifdef VLF_BUG_NO_WINDOW
+	/* Seeded bug: no interrupt window is requested, so a vector held back
+	 * by IF=0 or the shadow waits for some unrelated #VMEXIT. */
+	(void)c;
+#else
 	c->v_irq = 1;
+#ifdef VLF_BUG_WINDOW_HONOURS_TPR
+	/* Seeded bug: the window's V_IRQ is left subject to the TPR check
+	 * (V_IGN_TPR=0); at priority 0 it never fires. */
+	c->v_ign_tpr = 0;
+#else
 	c->v_ign_tpr = 1;
+#endif
 	c->v_intr_vector = 0;
 	c->v_intr_prio = 0;
 	c->intercept_vintr = 1;
+#endif
 }
 
 static void close_window(struct vlf_vmcb *c)
 {
+#ifndef VLF_BUG_WINDOW_KEEPS_VIRQ
+	/* Seeded bug WINDOW_KEEPS_VIRQ drops this: the window's V_IRQ (vector
+	 * 0, V_IGN_TPR=1) outlives its intercept, and the CPU delivers it. */
 	if (c->intercept_vintr)
 		clear_virq(c);
+#endif
 	c->intercept_vintr = 0;
 }
 
@@ -54,9 +70,41 @@ static int reinject_cut_event(struct model_vcpu *vc)
 {
 	if (!(vc->exit_intinfo & VLF_EVT_VALID))
 		return 0;
+#ifdef VLF_BUG_EXITINTINFO_DROPPED
+	/* Seeded bug: the event a #VMEXIT cut (EXITINTINFO) is dropped instead
+	 * of re-injected; it is in ISR already, its handler never runs. */
+	vc->exit_intinfo = 0;
+	return 0;
+#else
 	vc->vmcb.eventinj = vc->exit_intinfo;
 	vc->exit_intinfo = 0;
 	return 1;
+#endif
+}
+
+/* May EVENTINJ carry a new external interrupt at this VMRUN? */
+static int can_inject(const struct vlf_vmcb *c)
+{
+	int if_off = !(c->rflags & VLF_RFLAGS_IF);
+	int shadow = c->intr_shadow != 0;
+	int busy = (c->eventinj & VLF_EVT_VALID) != 0;
+
+#ifdef VLF_BUG_INJECT_IGNORES_IF
+	/* Seeded bug: RFLAGS.IF is not checked before EVENTINJ (which the
+	 * CPU delivers regardless). */
+	if_off = 0;
+#endif
+#ifdef VLF_BUG_INJECT_IN_SHADOW
+	/* Seeded bug: the STI interrupt shadow is not checked before
+	 * EVENTINJ. */
+	shadow = 0;
+#endif
+#ifdef VLF_BUG_EVENTINJ_OVERWRITE
+	/* Seeded bug: a new vector overwrites EVENTINJ while it still holds
+	 * the re-injection of a cut event, which is then lost. */
+	busy = 0;
+#endif
+	return !if_off && !shadow && !busy;
 }
 
 void model_svm_prepare_entry(struct model_vm *vm, int vcpu)
@@ -67,8 +115,17 @@ void model_svm_prepare_entry(struct model_vm *vm, int vcpu)
 	int vec;
 
 	/* A stale interrupt shadow must not outlive the emulated instruction. */
+#if defined(VLF_BUG_SHADOW_DROPPED)
+	/* Seeded bug: the shadow is dropped at every VMRUN, also when the
+	 * guest resumes right after its STI. */
+	c->intr_shadow = 0;
+#elif defined(VLF_BUG_STALE_SHADOW_KEPT)
+	/* Seeded bug: the shadow saved at #VMEXIT is kept after the host
+	 * emulated (skipped) the very instruction it covered. */
+#else
 	if (c->rip != vc->exit_rip)
 		c->intr_shadow = 0;
+#endif
 	reinject_cut_event(vc);
 
 	switch (vm->cfg.policy) {
@@ -96,8 +153,7 @@ void model_svm_prepare_entry(struct model_vm *vm, int vcpu)
 			close_window(c);
 			break;
 		}
-		if (!(c->rflags & VLF_RFLAGS_IF) || c->intr_shadow ||
-		    (c->eventinj & VLF_EVT_VALID)) {
+		if (!can_inject(c)) {
 			open_window(c);
 			break;
 		}
@@ -106,7 +162,12 @@ void model_svm_prepare_entry(struct model_vm *vm, int vcpu)
 		close_window(c);
 		break;
 	}
+#ifndef VLF_BUG_VTPR_NOT_SYNCED
+	/* Seeded bug VTPR_NOT_SYNCED drops this: V_TPR is not refreshed from
+	 * the vLAPIC at entry, so after a LAPIC TPR write (or an intercepted
+	 * CR8 write) the guest's CR8 still shows the old class. */
 	c->v_tpr = (uint8_t)model_vlapic_get_cr8(l);
+#endif
 	vc->entry_v_tpr = c->v_tpr;
 }
 
@@ -118,8 +179,17 @@ void model_svm_handle_exit(struct model_vm *vm, int vcpu)
 
 	vc->exit_rip = c->rip;
 	/* A guest MOV CR8 that we did not intercept shows up only here. */
+#if defined(VLF_BUG_CR8_NOT_COPIED_BACK)
+	/* Seeded bug: a guest CR8 change (V_TPR at exit) is not copied back
+	 * to the vLAPIC's TPR, which keeps the old priority. */
+#elif defined(VLF_BUG_VTPR_COPYBACK_ALWAYS)
+	/* Seeded bug: V_TPR is copied back at every exit, changed or not,
+	 * wiping TPR[3:0] that the guest wrote through the LAPIC. */
+	model_vlapic_set_cr8(l, c->v_tpr);
+#else
 	if (c->v_tpr != vc->entry_v_tpr)
 		model_vlapic_set_cr8(l, c->v_tpr);
+#endif
 
 	switch (vm->cfg.policy) {
 	case VLF_POLICY_VIRQ:
@@ -131,8 +201,12 @@ void model_svm_handle_exit(struct model_vm *vm, int vcpu)
 		if (l->virq_pending >= 0) {
 			if (!c->v_irq)
 				l->isr[l->virq_pending >> 5] |= 1u << (l->virq_pending & 31);
+#ifndef VLF_BUG_VIRQ_PENDING_DROPPED
+			/* Seeded bug VIRQ_PENDING_DROPPED drops this: a parked
+			 * vector the guest did not take is not returned to IRR. */
 			else
 				l->irr[l->virq_pending >> 5] |= 1u << (l->virq_pending & 31);
+#endif
 			l->virq_pending = -1;
 			model_vlapic_update_ppr(l);
 		}

@@ -101,7 +101,13 @@ static void cr8_write(void *t, int vcpu, uint64_t val)
 {
 	struct model_vcpu *vc = &((struct model_vm *)t)->vcpu[vcpu];
 
+#ifdef VLF_BUG_CR8_INTERCEPT_IGNORED
+	/* Seeded bug: an intercepted MOV CR8 is skipped but not emulated. */
+	(void)vc;
+	(void)val;
+#else
 	model_vlapic_set_cr8(&vc->vlapic, val);
+#endif
 }
 
 static void peek(void *t, int vcpu, struct vlf_lapic_view *out)

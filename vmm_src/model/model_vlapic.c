@@ -16,14 +16,33 @@ void model_vlapic_reset(struct model_vlapic *l, struct model_vm *vm, int vcpu, i
 
 int model_vlapic_set_intr_ready(struct model_vlapic *l, int vector, int level)
 {
+#ifdef VLF_BUG_ILLEGAL_VECTOR_ACCEPTED
+	/* Seeded bug: vectors 0-15 are not rejected (no receive-illegal-vector
+	 * ESR error): they land in IRR and reach the guest. */
+	if (vector > 255) {
+#else
 	if (vector < 16 || vector > 255) {
+#endif
 		l->esr |= MODEL_ESR_RECV_ILLEGAL;
 		return 0;
 	}
+#ifdef VLF_BUG_TMR_FIRST_TRIGGER_WINS
+	/* Seeded bug: a request that merges with a pending one keeps the
+	 * pending one's trigger mode; the newest should win (SDM 11.8.4). */
+	if (bm_test(l->irr, (unsigned)vector))
+		level = bm_test(l->tmr, (unsigned)vector);
+#endif
+#ifdef VLF_BUG_TMR_NOT_SET
+	/* Seeded bug: the trigger mode is dropped, every vector is taken as
+	 * edge: TMR stays clear and a level EOI never reaches the I/O APIC. */
+	(void)level;
+	bm_clear(l->tmr, (unsigned)vector);
+#else
 	if (level)
 		bm_set(l->tmr, (unsigned)vector);
 	else
 		bm_clear(l->tmr, (unsigned)vector);
+#endif
 	bm_set(l->irr, (unsigned)vector);
 	return 1;
 }
@@ -33,7 +52,18 @@ void model_vlapic_update_ppr(struct model_vlapic *l)
 	int isrv = bm_highest(l->isr);
 	uint8_t isr_class = isrv < 0 ? 0 : (uint8_t)(isrv & 0xf0);
 
+#ifdef VLF_BUG_PPR_IGNORES_ISR
+	/* Seeded bug: PPR is TPR alone; the in-service class does not block
+	 * lower or equal classes. */
+	(void)isr_class;
+	l->ppr = l->tpr;
+#elif defined(VLF_BUG_PPR_TPR_TIE)
+	/* Seeded bug: '>' for '>=': when TPR's class equals the in-service
+	 * class, PPR takes the class alone and loses TPR[3:0]. */
+	l->ppr = (l->tpr & 0xf0) > isr_class ? l->tpr : isr_class;
+#else
 	l->ppr = (l->tpr & 0xf0) >= isr_class ? l->tpr : isr_class;
+#endif
 }
 
 int model_vlapic_pending_intr(struct model_vlapic *l, int ignore_tpr)
@@ -46,26 +76,56 @@ int model_vlapic_pending_intr(struct model_vlapic *l, int ignore_tpr)
 		return -1;
 	model_vlapic_update_ppr(l);
 	floor = ignore_tpr ? (isrv < 0 ? 0u : (unsigned)isrv & 0xf0u) : l->ppr & 0xf0u;
+#ifdef VLF_BUG_PRIORITY_BY_VECTOR
+	/* Seeded bug: the vector is compared with PPR, not its class with
+	 * PPR's class: 0x45 passes PPR 0x40 although both are class 4. */
+	return (unsigned)v > floor ? v : -1;
+#else
 	return ((unsigned)v & 0xf0u) > floor ? v : -1;
+#endif
 }
 
 void model_vlapic_intr_accepted(struct model_vlapic *l, int vector)
 {
+#ifndef VLF_BUG_ACCEPTED_STAYS_IN_IRR
+	/* Seeded bug ACCEPTED_STAYS_IN_IRR drops this: the accepted vector
+	 * goes to ISR but stays in IRR, and is delivered a second time. */
 	bm_clear(l->irr, (unsigned)vector);
+#endif
 	bm_set(l->isr, (unsigned)vector);
 	model_vlapic_update_ppr(l);
 }
 
+#ifdef VLF_BUG_EOI_LOWEST
+static int bm_lowest(const uint32_t *bm)
+{
+	for (int w = 0; w < 8; w++)
+		if (bm[w])
+			return w * 32 + __builtin_ctz(bm[w]);
+	return -1;
+}
+#endif
+
 static void eoi(struct model_vlapic *l)
 {
+#ifdef VLF_BUG_EOI_LOWEST
+	/* Seeded bug: EOI retires the lowest in-service vector instead of the
+	 * highest (an ISR scan in the wrong direction). */
+	int v = bm_lowest(l->isr);
+#else
 	int v = bm_highest(l->isr);
+#endif
 
 	if (v < 0)
 		return; /* an EOI with nothing in service is ignored */
 	bm_clear(l->isr, (unsigned)v);
 	model_vlapic_update_ppr(l);
+#ifndef VLF_BUG_EOI_NO_BROADCAST
+	/* Seeded bug EOI_NO_BROADCAST drops this: a level-triggered EOI never
+	 * reaches the I/O APIC, whose Remote IRR then stays set. */
 	if (bm_test(l->tmr, (unsigned)v))
 		model_vm_eoi_broadcast(l->vm, l->vcpu, v);
+#endif
 }
 
 static void send_ipi(struct model_vlapic *l, uint64_t icr)
@@ -78,10 +138,13 @@ static void send_ipi(struct model_vlapic *l, uint64_t icr)
 
 	if (mode != 0)
 		return; /* only fixed delivery is modelled */
+#ifndef VLF_BUG_ILLEGAL_VECTOR_ACCEPTED
+	/* Seeded bug ILLEGAL_VECTOR_ACCEPTED drops this too (send side). */
 	if (vector < 16) {
 		l->esr |= MODEL_ESR_SEND_ILLEGAL;
 		return;
 	}
+#endif
 	for (int d = 0; d < n; d++) {
 		int hit;
 
@@ -90,13 +153,25 @@ static void send_ipi(struct model_vlapic *l, uint64_t icr)
 			hit = (unsigned)d == dest;
 			break;
 		case 1:
+#ifdef VLF_BUG_SELF_IPI_WRONG_VCPU
+			/* Seeded bug: the self shorthand goes to the ICR's
+			 * destination field, not to the sender. */
+			hit = (unsigned)d == dest;
+#else
 			hit = d == l->vcpu;
+#endif
 			break;
 		case 2:
 			hit = 1;
 			break;
 		default:
+#ifdef VLF_BUG_ALL_BUT_SELF_INCLUDES_SELF
+			/* Seeded bug: all-excluding-self is treated as
+			 * all-including-self. */
+			hit = 1;
+#else
 			hit = d != l->vcpu;
+#endif
 			break;
 		}
 		if (hit)
