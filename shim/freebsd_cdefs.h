@@ -76,4 +76,12 @@
 #define nitems(x) (sizeof(x) / sizeof((x)[0]))
 #endif
 
+/* Variables used only by assertions (INVARIANTS is always on here). */
+#ifndef __diagused
+#define __diagused __attribute__((__unused__))
+#endif
+#ifndef __offsetof
+#define __offsetof(type, field) __builtin_offsetof(type, field)
+#endif
+
 #endif /* VLF_FREEBSD_CDEFS_H */

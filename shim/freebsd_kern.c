@@ -113,6 +113,16 @@ void vlf_kcontigfree(void *addr, size_t size, struct malloc_type *type)
 	vlf_kfree(addr, type);
 }
 
+void *kmem_malloc(vm_size_t size, int flags)
+{
+	return vlf_kcontigmalloc(size, M_TEMP, flags, 0, ~(vm_paddr_t)0, PAGE_SIZE, 0);
+}
+
+void kmem_free(void *addr, vm_size_t size)
+{
+	vlf_kcontigfree(addr, size, M_TEMP);
+}
+
 long vlf_kmalloc_live(void)
 {
 	return kmalloc_live;

@@ -147,6 +147,7 @@ int vlf_kassert_msg(const char *fmt, ...) __printflike(1, 2);
 		}                                                                                  \
 	} while (0)
 #define MPASS(expr)             KASSERT((expr), ("assertion %s failed", #expr))
+#define __assert_unreachable()  panic("executing unreachable code at %s:%d", __FILE__, __LINE__)
 #define MPASS2(expr, m)         KASSERT((expr), ("%s", m))
 #define VNASSERT(expr, vp, msg) KASSERT(expr, msg)
 
@@ -221,6 +222,12 @@ long vlf_kmalloc_live(void);
 #define contigmalloc(size, type, flags, low, high, align, bnd)                                     \
 	vlf_kcontigmalloc((size), (type), (flags), (low), (high), (align), (bnd))
 #define contigfree(addr, size, type) vlf_kcontigfree((addr), (size), (type))
+/* FreeBSD 14+: aligned malloc(9); freed with free(9). */
+#define malloc_aligned(size, align, type, flags)                                                   \
+	vlf_kcontigmalloc((size), (type), (flags), 0, ~(vm_paddr_t)0, (align), 0)
+/* Kernel-map allocations (svm.c's per-CPU host save area, never reached). */
+void *kmem_malloc(vm_size_t size, int flags);
+void kmem_free(void *addr, vm_size_t size);
 
 /* ------------------------------------------------------------------------ */
 /* Critical sections and the current thread                                   */
@@ -231,6 +238,7 @@ struct thread {
 	int td_tid;
 	int td_flags;
 	int td_owepreempt;
+	int td_ast; /* FreeBSD 14+: pending AST bits (vcpu_should_yield()) */
 };
 #define TDF_ASTPENDING  0x00000800
 #define TDF_NEEDRESCHED 0x00010000
@@ -470,11 +478,25 @@ static inline int vlf_cpuset_overlap(const cpuset_t *a, const cpuset_t *b)
 		for (int vlf_i_ = 0; vlf_i_ < VLF_CPUSET_WORDS; vlf_i_++)                          \
 			(d)->__bits[vlf_i_] |= (s)->__bits[vlf_i_];                                \
 	} while (0)
-#define CPU_AND(d, s)                                                                              \
+#define VLF_CPU_AND2(d, s)                                                                         \
 	do {                                                                                       \
 		for (int vlf_i_ = 0; vlf_i_ < VLF_CPUSET_WORDS; vlf_i_++)                          \
 			(d)->__bits[vlf_i_] &= (s)->__bits[vlf_i_];                                \
 	} while (0)
+/* FreeBSD 14+: CPU_AND(dst, src1, src2). */
+#define VLF_CPU_AND3(d, a, b)                                                                      \
+	do {                                                                                       \
+		for (int vlf_i_ = 0; vlf_i_ < VLF_CPUSET_WORDS; vlf_i_++)                          \
+			(d)->__bits[vlf_i_] = (a)->__bits[vlf_i_] & (b)->__bits[vlf_i_];           \
+	} while (0)
+#define VLF_CPU_PICK3(_1, _2, _3, name, ...) name
+/* Both forms: CPU_AND(d, s) (d &= s) and CPU_AND(d, a, b) (d = a & b). */
+#define CPU_AND(...) VLF_CPU_PICK3(__VA_ARGS__, VLF_CPU_AND3, VLF_CPU_AND2, unused)(__VA_ARGS__)
+/* Each set member in turn; the body is an else branch, so break/continue work. */
+#define CPU_FOREACH_ISSET(i, s)                                                                    \
+	for ((i) = 0; (i) < CPU_SETSIZE; (i)++)                                                    \
+		if (!CPU_ISSET((i), (s))) {                                                        \
+		} else
 #define CPU_NAND(d, s)                                                                             \
 	do {                                                                                       \
 		for (int vlf_i_ = 0; vlf_i_ < VLF_CPUSET_WORDS; vlf_i_++)                          \
@@ -619,6 +641,9 @@ int callout_reset_sbt(struct callout *c, sbintime_t sbt, sbintime_t prec, void (
 int callout_reset(struct callout *c, int ticks_, void (*fn)(void *), void *arg);
 int callout_stop(struct callout *c);
 int callout_drain(struct callout *c);
+/* FreeBSD 14+: the same, on the current CPU (there is only one here). */
+#define callout_reset_sbt_curcpu(c, sbt, pr, fn, arg, flags)                                       \
+	callout_reset_sbt((c), (sbt), (pr), (fn), (arg), (flags))
 #define callout_active(c)     (((c)->c_flags & VLF_CALLOUT_ACTIVE) != 0)
 #define callout_pending(c)    (((c)->c_flags & VLF_CALLOUT_PENDING) != 0)
 #define callout_deactivate(c) ((c)->c_flags &= ~VLF_CALLOUT_ACTIVE)
@@ -711,6 +736,7 @@ extern struct pcpu __pcpu[];
 #define PCPU_GET(member)      (__pcpu[0].pc_##member)
 #define PCPU_SET(member, val) (__pcpu[0].pc_##member = (val))
 #define PCPU_PTR(member)      (&__pcpu[0].pc_##member)
+#define get_pcpu()            (&__pcpu[0])
 
 #define IPI_AST 0xf9
 /* Placeholder meaning "no barrier function" in smp_rendezvous(). */
@@ -726,8 +752,21 @@ int vlf_ipi_count(void);
 /* ------------------------------------------------------------------------ */
 /* vm/pmap: types only; nothing maps memory here                              */
 
+/* FreeBSD 14+: safe memory reclamation sections around guest entry (no-ops). */
+typedef struct vlf_smr *smr_t;
+static inline void smr_enter(smr_t smr)
+{
+	(void)smr;
+}
+static inline void smr_exit(smr_t smr)
+{
+	(void)smr;
+}
+
 struct pmap {
 	uint64_t *pm_pml4;
+	uint64_t *pm_pmltop; /* FreeBSD 14+ name of the top-level table */
+	smr_t pm_eptsmr;
 	cpuset_t pm_active;
 	long pm_eptgen;
 	int pm_type;
@@ -902,6 +941,7 @@ static inline void fpuinit(void)
 #define DBREG_DR6_RESERVED1 0xffff0ff0
 #define DBREG_DR7_RESERVED1 0x00000400
 #define DBREG_DR6_BD        0x2000
+#define DBREG_DR6_BS        0x4000 /* single-step trap (FreeBSD 14+ svm.c) */
 #define DBREG_DR7_GD        0x2000
 
 /* Host CPU identification (machine/md_var.h) */

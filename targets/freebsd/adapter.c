@@ -22,11 +22,62 @@
 struct vlf_fb_target {
 	struct vm vm; /* first: the target pointer is also the struct vm */
 	struct svm_softc *sc;
+#if VLF_FB_VCPU_API
+	struct svm_vcpu *svcpu[VLF_FB_NVCPUS];
+#endif
 	struct pmap pmap;
 	uint64_t *pml4; /* the nested page table root svm_vminit records */
 	struct vlf_config cfg;
 	struct vlf_host host;
 };
+
+/*
+ * The svm.c and vmm_lapic.c entry points the adapter calls, named once per
+ * API: FreeBSD 14+ passes struct vcpu * / struct svm_vcpu *, older trees
+ * (struct vm *, int vcpuid) / (struct svm_softc *, int vcpu).
+ */
+#if VLF_FB_VCPU_API
+#define FB_SVCPU(t, i)                    ((t)->svcpu[i])
+#define FB_VCPU(t, i)                     (&(t)->vm.vcpus[i])
+#define fb_ctrl(t, i)                     svm_get_vmcb_ctrl(FB_SVCPU(t, i))
+#define fb_state(t, i)                    svm_get_vmcb_state(FB_SVCPU(t, i))
+#define fb_get_intercept(t, i, idx, m)    svm_get_intercept(FB_SVCPU(t, i), (idx), (m))
+#define fb_set_intercept(t, i, idx, m, e) svm_set_intercept(FB_SVCPU(t, i), (idx), (m), (e))
+#define fb_set_dirty(t, i, bits)          svm_set_dirty(FB_SVCPU(t, i), (bits))
+#define fb_inj_interrupts(t, i)           svm_inj_interrupts((t)->sc, FB_SVCPU(t, i), fb_lapic(t, i))
+#define fb_vmexit(t, i, vme)              svm_vmexit((t)->sc, FB_SVCPU(t, i), (vme))
+#define fb_update_virqinfo(t, i)          svm_update_virqinfo(FB_SVCPU(t, i))
+#define fb_save_intinfo(t, i)             svm_save_intinfo((t)->sc, FB_SVCPU(t, i))
+#define fb_lapic(t, i)                    vm_lapic(FB_VCPU(t, i))
+#define fb_exitinfo(t, i)                 vm_exitinfo(FB_VCPU(t, i))
+#define fb_intr_level(t, i, v)            lapic_intr_level(FB_VCPU(t, i), (v))
+#define fb_intr_edge(t, i, v)             lapic_intr_edge(FB_VCPU(t, i), (v))
+#define fb_rdmsr(t, i, m, v, r)           lapic_rdmsr(FB_VCPU(t, i), (m), (v), (r))
+#define fb_wrmsr(t, i, m, v, r)           lapic_wrmsr(FB_VCPU(t, i), (m), (v), (r))
+#define fb_mmio_read(t, i, a, v, r)       lapic_mmio_read(FB_VCPU(t, i), (a), (v), 4, (r))
+#define fb_mmio_write(t, i, a, v, r)      lapic_mmio_write(FB_VCPU(t, i), (a), (v), 4, (r))
+#define fb_set_x2apic(t, i, st)           vlapic_set_x2apic_state(FB_VCPU(t, i), (st))
+#else
+#define FB_SVCPU(t, i)                    svm_get_vcpu((t)->sc, (i))
+#define fb_ctrl(t, i)                     svm_get_vmcb_ctrl((t)->sc, (i))
+#define fb_state(t, i)                    svm_get_vmcb_state((t)->sc, (i))
+#define fb_get_intercept(t, i, idx, m)    svm_get_intercept((t)->sc, (i), (idx), (m))
+#define fb_set_intercept(t, i, idx, m, e) svm_set_intercept((t)->sc, (i), (idx), (m), (e))
+#define fb_set_dirty(t, i, bits)          svm_set_dirty((t)->sc, (i), (bits))
+#define fb_inj_interrupts(t, i)           svm_inj_interrupts((t)->sc, (i), fb_lapic(t, i))
+#define fb_vmexit(t, i, vme)              svm_vmexit((t)->sc, (i), (vme))
+#define fb_update_virqinfo(t, i)          svm_update_virqinfo((t)->sc, (i))
+#define fb_save_intinfo(t, i)             svm_save_intinfo((t)->sc, (i))
+#define fb_lapic(t, i)                    vm_lapic(&(t)->vm, (i))
+#define fb_exitinfo(t, i)                 vm_exitinfo(&(t)->vm, (i))
+#define fb_intr_level(t, i, v)            lapic_intr_level(&(t)->vm, (i), (v))
+#define fb_intr_edge(t, i, v)             lapic_intr_edge(&(t)->vm, (i), (v))
+#define fb_rdmsr(t, i, m, v, r)           lapic_rdmsr(&(t)->vm, (i), (m), (v), (r))
+#define fb_wrmsr(t, i, m, v, r)           lapic_wrmsr(&(t)->vm, (i), (m), (v), (r))
+#define fb_mmio_read(t, i, a, v, r)       lapic_mmio_read(&(t)->vm, (i), (a), (v), 4, (r))
+#define fb_mmio_write(t, i, a, v, r)      lapic_mmio_write(&(t)->vm, (i), (a), (v), 4, (r))
+#define fb_set_x2apic(t, i, st)           vlapic_set_x2apic_state(&(t)->vm, (i), (st))
+#endif
 
 static struct vlf_fb_target *ktr_owner;
 static void fb_lapic_write(void *arg, int vcpu, uint32_t offset, uint64_t val);
@@ -66,13 +117,38 @@ static struct vlf_fb_target *tgt(void *t, int vcpu, const char *what)
 /* ------------------------------------------------------------------------ */
 /* Life cycle                                                                 */
 
-/* One vCPU back to what svm_vminit() and svm_vlapic_init() give it. */
+/* One vCPU back to what svm_vminit()/svm_vcpu_init() and svm_vlapic_init() give it. */
 static void fb_vcpu_pristine(struct vlf_fb_target *t, int i)
 {
 	struct svm_softc *sc = t->sc;
-	struct svm_vcpu *vcpu = svm_get_vcpu(sc, i);
+	struct svm_vcpu *vcpu = FB_SVCPU(t, i);
 	struct vlapic *vlapic = t->vm.vcpu[i].vlapic;
+#if VLF_FB_VCPU_API
+	struct LAPIC *apic_page = vlapic->apic_page;
+	struct vmcb *vmcb = vcpu->vmcb;
 
+	/* vlapic: zeroed like a fresh M_ZERO allocation, then vlapic_init() */
+	memset(vlapic, 0, sizeof(*vlapic));
+	memset(apic_page, 0, PAGE_SIZE);
+	vlapic->vm = &t->vm;
+	vlapic->vcpu = FB_VCPU(t, i);
+	vlapic->vcpuid = i;
+	vlapic->apic_page = apic_page;
+	vlapic_init(vlapic);
+
+	/* SVM vCPU: as svm_vcpu_init() leaves it */
+	memset(vcpu, 0, sizeof(*vcpu));
+	memset(vmcb, 0, sizeof(*vmcb));
+	vcpu->sc = sc;
+	vcpu->vcpu = FB_VCPU(t, i);
+	vcpu->vcpuid = i;
+	vcpu->vmcb = vmcb;
+	vcpu->nextrip = ~0;
+	vcpu->lastcpu = NOCPU;
+	vcpu->vmcb_pa = vtophys(vcpu->vmcb);
+	vmcb_init(sc, vcpu, vtophys(sc->iopm_bitmap), vtophys(sc->msr_bitmap), sc->nptp);
+	svm_msr_guest_init(sc, vcpu);
+#else
 	/* vlapic: zeroed like a fresh M_ZERO allocation, then vlapic_init() */
 	memset(vlapic, 0, sizeof(*vlapic));
 	memset(&sc->apic_page[i], 0, sizeof(sc->apic_page[i]));
@@ -88,6 +164,7 @@ static void fb_vcpu_pristine(struct vlf_fb_target *t, int i)
 	vcpu->vmcb_pa = vtophys(&vcpu->vmcb);
 	vmcb_init(sc, i, vtophys(sc->iopm_bitmap), vtophys(sc->msr_bitmap), sc->nptp);
 	svm_msr_guest_init(sc, i);
+#endif
 
 	vlf_fb_vcpu_clear(&t->vm, i);
 }
@@ -117,13 +194,12 @@ static void fb_reset(void *arg, const struct vlf_config *cfg)
 
 	for (i = 0; i < cfg->nvcpus; i++) {
 		if (cfg->apic == VLF_APIC_X2APIC)
-			vlapic_set_x2apic_state(&t->vm, i, X2APIC_ENABLED);
+			fb_set_x2apic(t, i, X2APIC_ENABLED);
 		/* Ask for the CR8-write intercept only where the tree lacks it. */
-		if (cfg->cr8_intercept &&
-		    !svm_get_intercept(t->sc, i, VMCB_CR_INTCPT, BIT(8) << 16))
-			svm_enable_intercept(t->sc, i, VMCB_CR_INTCPT, BIT(8) << 16);
+		if (cfg->cr8_intercept && !fb_get_intercept(t, i, VMCB_CR_INTCPT, BIT(8) << 16))
+			fb_set_intercept(t, i, VMCB_CR_INTCPT, BIT(8) << 16, 1);
 		/* Reset RFLAGS; the harness sets the guest's own state after reset. */
-		svm_get_vmcb_state(t->sc, i)->rflags = PSL_RESERVED_DEFAULT;
+		fb_state(t, i)->rflags = PSL_RESERVED_DEFAULT;
 	}
 
 	/*
@@ -158,12 +234,25 @@ static void *fb_create(const struct vlf_config *cfg, const struct vlf_host *host
 	t->vm.nvcpus = cfg->nvcpus;
 	t->pml4 = vlf_kcontigmalloc(PAGE_SIZE, M_TEMP, M_WAITOK | M_ZERO, 0, ~(vm_paddr_t)0,
 	                            PAGE_SIZE, 0);
+#if VLF_FB_VCPU_API
+	t->pmap.pm_pmltop = t->pml4;
+	t->vm.eoi_vcpu = -1;
+	t->sc = svm_init(&t->vm, &t->pmap);
+	t->vm.cookie = t->sc;
+	for (i = 0; i < VLF_FB_NVCPUS; i++) {
+		t->vm.vcpus[i].vm = &t->vm;
+		t->vm.vcpus[i].vcpuid = i;
+		t->svcpu[i] = svm_vcpu_init(t->sc, &t->vm.vcpus[i], i);
+		t->vm.vcpus[i].cookie = t->svcpu[i];
+		t->vm.vcpu[i].vlapic = svm_vlapic_init(t->svcpu[i]);
+	}
+#else
 	t->pmap.pm_pml4 = t->pml4;
-
 	t->sc = svm_vminit(&t->vm, &t->pmap);
 	t->vm.cookie = t->sc;
 	for (i = 0; i < VLF_FB_NVCPUS; i++)
 		t->vm.vcpu[i].vlapic = svm_vlapic_init(t->sc, i);
+#endif
 
 	ktr_owner = t;
 	vlf_ktr_hook_ctx = t;
@@ -186,9 +275,17 @@ static void fb_destroy(void *arg)
 		ktr_owner = NULL;
 	}
 	vlf_kern_clock_reset();
+#if VLF_FB_VCPU_API
+	for (i = 0; i < VLF_FB_NVCPUS; i++) {
+		svm_vlapic_cleanup(t->vm.vcpu[i].vlapic);
+		svm_vcpu_cleanup(t->svcpu[i]);
+	}
+	svm_cleanup(t->sc);
+#else
 	for (i = 0; i < VLF_FB_NVCPUS; i++)
 		svm_vlapic_cleanup(t->sc, t->vm.vcpu[i].vlapic);
 	svm_vmcleanup(t->sc);
+#endif
 	vlf_kcontigfree(t->pml4, PAGE_SIZE, M_TEMP);
 	(free)(t); /* the C library's, not malloc(9)'s */
 }
@@ -232,9 +329,9 @@ static void fb_post(void *arg, int vcpu, int vector, int level)
 		fb_ioapic_program(t, vcpu, vector, level);
 	/* Like an I/O APIC or MSI: vmm_lapic's entry points (EINVAL if < 16). */
 	if (level)
-		(void)lapic_intr_level(&t->vm, vcpu, vector);
+		(void)fb_intr_level(t, vcpu, vector);
 	else
-		(void)lapic_intr_edge(&t->vm, vcpu, vector);
+		(void)fb_intr_edge(t, vcpu, vector);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -243,18 +340,17 @@ static void fb_post(void *arg, int vcpu, int vector, int level)
 static void fb_prepare_entry(void *arg, int vcpu)
 {
 	struct vlf_fb_target *t = tgt(arg, vcpu, "prepare_entry");
-	struct svm_softc *sc = t->sc;
-	struct svm_vcpu *vcpustate = svm_get_vcpu(sc, vcpu);
+	struct svm_vcpu *vcpustate = FB_SVCPU(t, vcpu);
 
 	/* vm_run() runs the whole VMRUN loop in a critical section. */
 	critical_enter();
 	if (vcpustate->lastcpu != curcpu) {
 		vcpustate->asid.gen = 0;
-		svm_set_dirty(sc, vcpu, 0xffffffff);
+		fb_set_dirty(t, vcpu, 0xffffffff);
 		vcpustate->lastcpu = curcpu;
 	}
-	svm_inj_interrupts(sc, vcpu, vm_lapic(&t->vm, vcpu));
-	svm_get_vmcb_ctrl(sc, vcpu)->vmcb_clean = vmcb_clean & ~vcpustate->dirty;
+	fb_inj_interrupts(t, vcpu);
+	fb_ctrl(t, vcpu)->vmcb_clean = vmcb_clean & ~vcpustate->dirty;
 	vcpustate->dirty = 0;
 	critical_exit();
 }
@@ -280,11 +376,10 @@ static int fb_exit_emulated_by_harness(uint64_t code)
 static void fb_handle_exit(void *arg, int vcpu)
 {
 	struct vlf_fb_target *t = tgt(arg, vcpu, "handle_exit");
-	struct svm_softc *sc = t->sc;
-	struct svm_vcpu *vcpustate = svm_get_vcpu(sc, vcpu);
-	struct vmcb_state *state = svm_get_vmcb_state(sc, vcpu);
-	struct vmcb_ctrl *ctrl = svm_get_vmcb_ctrl(sc, vcpu);
-	struct vm_exit *vmexit = vm_exitinfo(&t->vm, vcpu);
+	struct svm_vcpu *vcpustate = FB_SVCPU(t, vcpu);
+	struct vmcb_state *state = fb_state(t, vcpu);
+	struct vmcb_ctrl *ctrl = fb_ctrl(t, vcpu);
+	struct vm_exit *vmexit = fb_exitinfo(t, vcpu);
 
 	critical_enter();
 	/* What svm_vmrun() does right after VMRUN returns. */
@@ -294,7 +389,7 @@ static void fb_handle_exit(void *arg, int vcpu)
 	if (ctrl->exitcode == VMCB_EXIT_MC)
 		panic("handle_exit: #MC exit cannot be handled in userspace");
 	if (!fb_exit_emulated_by_harness(ctrl->exitcode)) {
-		(void)svm_vmexit(sc, vcpu, vmexit);
+		(void)fb_vmexit(t, vcpu, vmexit);
 	} else {
 		/* svm_vmexit()'s common part, then the harness emulates. */
 		vmexit->exitcode = VM_EXITCODE_BOGUS;
@@ -308,8 +403,8 @@ static void fb_handle_exit(void *arg, int vcpu)
 		if (vmexit->inst_length < 0 || vmexit->inst_length > 15)
 			panic("handle_exit: instruction length %d out of 0..15 (exit code 0x%lx)",
 			      vmexit->inst_length, (unsigned long)ctrl->exitcode);
-		svm_update_virqinfo(sc, vcpu);
-		svm_save_intinfo(sc, vcpu);
+		fb_update_virqinfo(t, vcpu);
+		fb_save_intinfo(t, vcpu);
 	}
 	critical_exit();
 }
@@ -320,8 +415,8 @@ static void fb_handle_exit(void *arg, int vcpu)
 static void fb_vmcb_load(void *arg, int vcpu, struct vlf_vmcb *out)
 {
 	struct vlf_fb_target *t = tgt(arg, vcpu, "vmcb_load");
-	struct vmcb_ctrl *ctrl = svm_get_vmcb_ctrl(t->sc, vcpu);
-	struct vmcb_state *state = svm_get_vmcb_state(t->sc, vcpu);
+	struct vmcb_ctrl *ctrl = fb_ctrl(t, vcpu);
+	struct vmcb_state *state = fb_state(t, vcpu);
 
 	memset(out, 0, sizeof(*out));
 	out->v_irq = ctrl->v_irq;
@@ -331,10 +426,8 @@ static void fb_vmcb_load(void *arg, int vcpu, struct vlf_vmcb *out)
 	out->v_intr_vector = ctrl->v_intr_vector;
 	out->v_tpr = ctrl->v_tpr;
 	out->intr_shadow = (uint8_t)ctrl->intr_shadow;
-	out->intercept_vintr =
-	    svm_get_intercept(t->sc, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_VINTR) != 0;
-	out->intercept_cr8_write =
-	    svm_get_intercept(t->sc, vcpu, VMCB_CR_INTCPT, BIT(8) << 16) != 0;
+	out->intercept_vintr = fb_get_intercept(t, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_VINTR) != 0;
+	out->intercept_cr8_write = fb_get_intercept(t, vcpu, VMCB_CR_INTCPT, BIT(8) << 16) != 0;
 	out->eventinj = ctrl->eventinj;
 	out->exitintinfo = ctrl->exitintinfo;
 	out->exitcode = ctrl->exitcode;
@@ -348,8 +441,8 @@ static void fb_vmcb_load(void *arg, int vcpu, struct vlf_vmcb *out)
 static void fb_vmcb_store(void *arg, int vcpu, const struct vlf_vmcb *in)
 {
 	struct vlf_fb_target *t = tgt(arg, vcpu, "vmcb_store");
-	struct vmcb_ctrl *ctrl = svm_get_vmcb_ctrl(t->sc, vcpu);
-	struct vmcb_state *state = svm_get_vmcb_state(t->sc, vcpu);
+	struct vmcb_ctrl *ctrl = fb_ctrl(t, vcpu);
+	struct vmcb_state *state = fb_state(t, vcpu);
 
 	ctrl->v_irq = in->v_irq & 1;
 	ctrl->v_ign_tpr = in->v_ign_tpr & 1;
@@ -358,9 +451,8 @@ static void fb_vmcb_store(void *arg, int vcpu, const struct vlf_vmcb *in)
 	ctrl->v_intr_vector = in->v_intr_vector;
 	ctrl->v_tpr = in->v_tpr & 0xf;
 	ctrl->intr_shadow = in->intr_shadow & 1;
-	svm_set_intercept(t->sc, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_VINTR,
-	                  in->intercept_vintr != 0);
-	svm_set_intercept(t->sc, vcpu, VMCB_CR_INTCPT, BIT(8) << 16, in->intercept_cr8_write != 0);
+	fb_set_intercept(t, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_VINTR, in->intercept_vintr != 0);
+	fb_set_intercept(t, vcpu, VMCB_CR_INTCPT, BIT(8) << 16, in->intercept_cr8_write != 0);
 	ctrl->eventinj = in->eventinj;
 	ctrl->exitintinfo = in->exitintinfo;
 	ctrl->exitcode = in->exitcode;
@@ -383,11 +475,11 @@ static uint64_t fb_lapic_read(void *arg, int vcpu, uint32_t offset)
 	if (t->cfg.apic == VLF_APIC_X2APIC) {
 		/* In-kernel MSR emulation runs inside vm_run()'s critical section. */
 		critical_enter();
-		if (lapic_rdmsr(&t->vm, vcpu, VLF_X2APIC_MSR_BASE + offset / 16, &val, &retu) != 0)
+		if (fb_rdmsr(t, vcpu, VLF_X2APIC_MSR_BASE + offset / 16, &val, &retu) != 0)
 			val = 0; /* bhyve would inject #GP */
 		critical_exit();
 	} else {
-		if (lapic_mmio_read(&t->vm, vcpu, DEFAULT_APIC_BASE + offset, &val, 4, &retu) != 0)
+		if (fb_mmio_read(t, vcpu, DEFAULT_APIC_BASE + offset, &val, &retu) != 0)
 			val = 0;
 	}
 	return val;
@@ -398,13 +490,19 @@ static void fb_lapic_write(void *arg, int vcpu, uint32_t offset, uint64_t val)
 	struct vlf_fb_target *t = tgt(arg, vcpu, "lapic_write");
 	bool retu = false;
 
+#if VLF_FB_VCPU_API
+	t->vm.eoi_vcpu = vcpu; /* vioapic_process_eoi() names no vCPU */
+#endif
 	if (t->cfg.apic == VLF_APIC_X2APIC) {
 		critical_enter();
-		(void)lapic_wrmsr(&t->vm, vcpu, VLF_X2APIC_MSR_BASE + offset / 16, val, &retu);
+		(void)fb_wrmsr(t, vcpu, VLF_X2APIC_MSR_BASE + offset / 16, val, &retu);
 		critical_exit();
 	} else {
-		(void)lapic_mmio_write(&t->vm, vcpu, DEFAULT_APIC_BASE + offset, val, 4, &retu);
+		(void)fb_mmio_write(t, vcpu, DEFAULT_APIC_BASE + offset, val, &retu);
 	}
+#if VLF_FB_VCPU_API
+	t->vm.eoi_vcpu = -1;
+#endif
 }
 
 static void fb_cr8_write(void *arg, int vcpu, uint64_t val)
@@ -412,7 +510,7 @@ static void fb_cr8_write(void *arg, int vcpu, uint64_t val)
 	struct vlf_fb_target *t = tgt(arg, vcpu, "cr8_write");
 
 	critical_enter();
-	vlapic_set_cr8(vm_lapic(&t->vm, vcpu), val);
+	vlapic_set_cr8(fb_lapic(t, vcpu), val);
 	critical_exit();
 }
 
@@ -422,7 +520,7 @@ static void fb_cr8_write(void *arg, int vcpu, uint64_t val)
 static void fb_peek(void *arg, int vcpu, struct vlf_lapic_view *out)
 {
 	struct vlf_fb_target *t = tgt(arg, vcpu, "peek");
-	const struct LAPIC *lapic = vm_lapic(&t->vm, vcpu)->apic_page;
+	const struct LAPIC *lapic = fb_lapic(t, vcpu)->apic_page;
 	/* IRR/ISR/TMR words sit 16 bytes apart in the register page. */
 	const uint32_t *irr = &lapic->irr0, *isr = &lapic->isr0, *tmr = &lapic->tmr0;
 	int i;
@@ -440,7 +538,7 @@ static int fb_has_pending(void *arg, int vcpu)
 {
 	struct vlf_fb_target *t = tgt(arg, vcpu, "has_pending");
 	const struct vlf_fb_vcpu *v = &t->vm.vcpu[vcpu];
-	const struct vmcb_ctrl *ctrl = svm_get_vmcb_ctrl(t->sc, vcpu);
+	const struct vmcb_ctrl *ctrl = fb_ctrl(t, vcpu);
 
 	if ((v->exit_intinfo | v->exc_intinfo) & VM_INTINFO_VALID)
 		return 1;
@@ -448,7 +546,7 @@ static int fb_has_pending(void *arg, int vcpu)
 		return 1;
 	if (ctrl->eventinj & VMCB_EVENTINJ_VALID)
 		return 1;
-	return vlapic_pending_intr(vm_lapic(&t->vm, vcpu), NULL) != 0;
+	return vlapic_pending_intr(fb_lapic(t, vcpu), NULL) != 0;
 }
 
 /* ------------------------------------------------------------------------ */

@@ -26,6 +26,16 @@ struct vlf_fb_vcpu {
 	uint32_t level_vec[8];      /* vectors the I/O APIC model routes level-triggered */
 };
 
+#if VLF_FB_VCPU_API
+/* bhyve's struct vcpu is private to vmm.c too: ours carries what glue needs. */
+struct vcpu {
+	struct vm *vm;
+	int vcpuid;
+	void *cookie; /* the svm_vcpu */
+	cpuset_t exitinfo_cpuset;
+};
+#endif
+
 struct vm {
 	const char *name;
 	int nvcpus; /* active vCPUs: 0 .. nvcpus-1 */
@@ -33,6 +43,12 @@ struct vm {
 	void *cookie; /* the SVM softc */
 	const struct vlf_host *host;
 	struct vlf_fb_vcpu vcpu[VLF_FB_NVCPUS];
+#if VLF_FB_VCPU_API
+	struct vcpu vcpus[VLF_FB_NVCPUS];
+	/* vCPU whose LAPIC access is being emulated (vioapic_process_eoi()
+	 * has no vCPU argument in this API). */
+	int eoi_vcpu;
+#endif
 };
 
 /* Forget every vmm.c-level event of one vCPU (used by reset). */

@@ -1,0 +1,1 @@
+/* vlapic-fuzz shim: kernel option header (BHYVE_SNAPSHOT is not set). */

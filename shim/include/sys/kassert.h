@@ -1,0 +1,2 @@
+/* vlapic-fuzz shim: <sys/kassert.h> of FreeBSD 14+, from the single shim header. */
+#include "../../freebsd_kern.h"
