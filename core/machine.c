@@ -76,12 +76,22 @@ const struct vlf_violation *vlf_machine_violation(const struct vlf_machine *m)
 	return m->oracle.violated ? &m->oracle.v : NULL;
 }
 
+void vlf_machine_set_suppress(struct vlf_machine *m, uint32_t sites)
+{
+	m->oracle.suppress = sites;
+}
+
+unsigned vlf_machine_suppressed(const struct vlf_machine *m)
+{
+	return m->oracle.suppressed;
+}
+
 void vlf_violation_print(const struct vlf_violation *v, FILE *f)
 {
 	fprintf(f, "VIOLATION %s vcpu=%d", vlf_invariant_name(v->inv), v->vcpu);
 	if (v->vector >= 0)
 		fprintf(f, " vector=0x%02x", v->vector);
-	fprintf(f, ": %s\n", v->detail);
+	fprintf(f, ": %s [%s]\n", v->detail, vlf_site_name(v->site));
 }
 
 static int broken(const struct vlf_machine *m)

@@ -47,6 +47,10 @@ void vlf_machine_set_trace(struct vlf_machine *m, FILE *f, int timeline);
 /* Run p to the end and drain; returns 1 if an invariant broke, else 0. */
 int vlf_machine_run(struct vlf_machine *m, const struct vlf_program *p);
 const struct vlf_violation *vlf_machine_violation(const struct vlf_machine *m);
+/* Let violations at these oracle sites pass (known findings); see oracle.h. */
+void vlf_machine_set_suppress(struct vlf_machine *m, uint32_t sites);
+/* How many suppressed violations the last run saw. */
+unsigned vlf_machine_suppressed(const struct vlf_machine *m);
 /* "VIOLATION <invariant> vcpu=<n> vector=0x<vv>: <detail>" */
 void vlf_violation_print(const struct vlf_violation *v, FILE *f);
 

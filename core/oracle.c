@@ -22,16 +22,81 @@ const char *vlf_invariant_name(enum vlf_invariant inv)
 	return (unsigned)inv < VLF_INV_COUNT ? inv_names[inv] : "?";
 }
 
-/* Only the first violation counts: later ones are usually its echoes. */
-__attribute__((format(printf, 5, 6))) static void fail(struct vlf_oracle *o, enum vlf_invariant inv,
-                                                       int vcpu, int vector, const char *fmt, ...)
+static const char *const site_names[VLF_SITE_COUNT] = {
+    [VLF_SITE_LOST] = "lost",
+    [VLF_SITE_NOT_PENDING] = "not-pending",
+    [VLF_SITE_HANDLER_TWICE] = "handler-twice",
+    [VLF_SITE_BELOW_PPR] = "below-ppr",
+    [VLF_SITE_MASKED] = "masked",
+    [VLF_SITE_LATE] = "late",
+    [VLF_SITE_READ_IRR] = "read-irr",
+    [VLF_SITE_READ_ISR] = "read-isr",
+    [VLF_SITE_READ_TMR] = "read-tmr",
+    [VLF_SITE_READ_TPR] = "read-tpr",
+    [VLF_SITE_READ_TPR_SUBCLASS] = "read-tpr-subclass",
+    [VLF_SITE_READ_PPR] = "read-ppr",
+    [VLF_SITE_READ_PPR_SUBCLASS] = "read-ppr-subclass",
+    [VLF_SITE_READ_CR8] = "read-cr8",
+    [VLF_SITE_EOI_SEVERAL] = "eoi-several",
+    [VLF_SITE_EOI_NOTHING_IN_SERVICE] = "eoi-nothing-in-service",
+    [VLF_SITE_EOI_NONE_RETIRED] = "eoi-none-retired",
+    [VLF_SITE_EOI_WRONG_VECTOR] = "eoi-wrong-vector",
+    [VLF_SITE_EOI_LEVEL_NOT_BROADCAST] = "eoi-level-not-broadcast",
+    [VLF_SITE_EOI_EDGE_BROADCAST] = "eoi-edge-broadcast",
+};
+
+const char *vlf_site_name(enum vlf_site site)
+{
+	return (unsigned)site < VLF_SITE_COUNT ? site_names[site] : "?";
+}
+
+int vlf_sites_parse(const char *list, uint32_t *mask, char *bad, size_t badcap)
+{
+	const char *p = list;
+
+	*mask = 0;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		int found = 0;
+
+		for (int i = 0; i < VLF_SITE_COUNT && n > 0; i++) {
+			if (strlen(site_names[i]) == n && strncmp(p, site_names[i], n) == 0) {
+				*mask |= 1u << i;
+				found = 1;
+			}
+		}
+		if (!found && n > 0) {
+			snprintf(bad, badcap, "%.*s", (int)(n < 64 ? n : 64), p);
+			return -1;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * Only the first violation counts: later ones are usually its echoes. A
+ * suppressed site is a known finding: it is counted and the run goes on,
+ * which is sound for the sites that leave no state behind (a wrong read, a
+ * wrong broadcast).
+ */
+__attribute__((format(printf, 6, 7))) static void fail(struct vlf_oracle *o, enum vlf_invariant inv,
+                                                       enum vlf_site site, int vcpu, int vector,
+                                                       const char *fmt, ...)
 {
 	va_list ap;
 
 	if (o->violated)
 		return;
+	if (o->suppress & (1u << site)) {
+		o->suppressed++;
+		return;
+	}
 	o->violated = 1;
 	o->v.inv = inv;
+	o->v.site = site;
 	o->v.vcpu = vcpu;
 	o->v.vector = vector;
 	va_start(ap, fmt);
@@ -49,6 +114,7 @@ void vlf_oracle_reset(struct vlf_oracle *o, const struct vlf_config *cfg)
 	 */
 	o->tpr_mask = cfg->cr8_intercept ? 0xff : 0xf0;
 	o->violated = 0;
+	o->suppressed = 0;
 	o->services = 0;
 	o->outstanding = 0;
 	memset(&o->v, 0, sizeof(o->v));
@@ -119,7 +185,7 @@ int vlf_oracle_overdue(const struct vlf_oracle *o, int vcpu, int rflags_if)
 
 void vlf_oracle_late(struct vlf_oracle *o, int vcpu, int vector)
 {
-	fail(o, VLF_INV_LATE_DELIVERY, vcpu, vector,
+	fail(o, VLF_INV_LATE_DELIVERY, VLF_SITE_LATE, vcpu, vector,
 	     "pending above PPR (0x%02x) since the last VMRUN, yet the guest runs on with "
 	     "RFLAGS.IF=1 and no shadow",
 	     vlf_ref_ppr(&o->cpu[vcpu].ref));
@@ -136,20 +202,20 @@ void vlf_oracle_delivery(struct vlf_oracle *o, int vcpu, unsigned vector, int rf
 		return;
 	}
 	if (!bm_test(c->ref.irr, vector)) {
-		fail(o, VLF_INV_DOUBLE_SERVICE, vcpu, (int)vector,
+		fail(o, VLF_INV_DOUBLE_SERVICE, VLF_SITE_NOT_PENDING, vcpu, (int)vector,
 		     "delivered with no request pending (posted %u, serviced %u)", c->posts[vector],
 		     c->services[vector]);
 		return;
 	}
 	if (!rflags_if || shadow || c->shadow) {
-		fail(o, VLF_INV_MASKED_DELIVERY, vcpu, (int)vector,
+		fail(o, VLF_INV_MASKED_DELIVERY, VLF_SITE_MASKED, vcpu, (int)vector,
 		     "delivered while interrupts were blocked (RFLAGS.IF=%d, shadow=%d)", rflags_if,
 		     shadow || c->shadow);
 		return;
 	}
 	ppr = vlf_ref_ppr(&c->ref);
 	if ((vector & 0xf0u) <= (ppr & 0xf0u)) {
-		fail(o, VLF_INV_BELOW_PPR, vcpu, (int)vector,
+		fail(o, VLF_INV_BELOW_PPR, VLF_SITE_BELOW_PPR, vcpu, (int)vector,
 		     "delivered at priority class %u while PPR=0x%02x (TPR=0x%02x)", vector >> 4,
 		     ppr, c->ref.tpr);
 		return;
@@ -173,7 +239,7 @@ void vlf_oracle_service(struct vlf_oracle *o, int vcpu, unsigned vector)
 	if (c->services[vector] <= c->posts[vector])
 		o->outstanding--;
 	else
-		fail(o, VLF_INV_DOUBLE_SERVICE, vcpu, (int)vector,
+		fail(o, VLF_INV_DOUBLE_SERVICE, VLF_SITE_HANDLER_TWICE, vcpu, (int)vector,
 		     "handler entered %u times for %u request(s)", c->services[vector],
 		     c->posts[vector]);
 }
@@ -185,30 +251,46 @@ void vlf_oracle_eoi(struct vlf_oracle *o, int vcpu, int retired, int broadcast)
 	int want = vlf_ref_eoi(&c->ref);
 
 	if (retired == -2) {
-		fail(o, VLF_INV_EOI_MISMATCH, vcpu, want,
+		fail(o, VLF_INV_EOI_MISMATCH, VLF_SITE_EOI_SEVERAL, vcpu, want,
 		     "one EOI retired several in-service vectors");
 		return;
 	}
 	if (retired != want) {
 		if (want < 0)
-			fail(o, VLF_INV_EOI_MISMATCH, vcpu, retired,
-			     "EOI with nothing in service retired vector 0x%02x", retired);
+			fail(o, VLF_INV_EOI_MISMATCH, VLF_SITE_EOI_NOTHING_IN_SERVICE, vcpu,
+			     retired, "EOI with nothing in service retired vector 0x%02x", retired);
 		else if (retired < 0)
-			fail(o, VLF_INV_EOI_MISMATCH, vcpu, want,
+			fail(o, VLF_INV_EOI_MISMATCH, VLF_SITE_EOI_NONE_RETIRED, vcpu, want,
 			     "EOI should retire vector 0x%02x but retired none", want);
 		else
-			fail(o, VLF_INV_EOI_MISMATCH, vcpu, want,
+			fail(o, VLF_INV_EOI_MISMATCH, VLF_SITE_EOI_WRONG_VECTOR, vcpu, want,
 			     "EOI should retire vector 0x%02x but retired 0x%02x", want, retired);
 		return;
 	}
 	level = want >= 0 && bm_test(c->ref.tmr, (unsigned)want);
 	if (level && broadcast != want)
-		fail(o, VLF_INV_EOI_MISMATCH, vcpu, want,
+		fail(o, VLF_INV_EOI_MISMATCH, VLF_SITE_EOI_LEVEL_NOT_BROADCAST, vcpu, want,
 		     "EOI of level-triggered vector 0x%02x not broadcast to the I/O APIC", want);
 	else if (!level && broadcast >= 0)
-		fail(o, VLF_INV_EOI_MISMATCH, vcpu, broadcast,
+		fail(o, VLF_INV_EOI_MISMATCH, VLF_SITE_EOI_EDGE_BROADCAST, vcpu, broadcast,
 		     "EOI broadcast vector 0x%02x, but the retired vector is edge-triggered",
 		     broadcast);
+}
+
+static enum vlf_site read_site(enum vlf_read_reg reg, uint64_t diff)
+{
+	static const enum vlf_site by_reg[VLF_REG_COUNT] = {
+	    [VLF_REG_IRR] = VLF_SITE_READ_IRR, [VLF_REG_ISR] = VLF_SITE_READ_ISR,
+	    [VLF_REG_TMR] = VLF_SITE_READ_TMR, [VLF_REG_TPR] = VLF_SITE_READ_TPR,
+	    [VLF_REG_PPR] = VLF_SITE_READ_PPR, [VLF_REG_CR8] = VLF_SITE_READ_CR8,
+	};
+
+	/* Only the sub-class bits differ: the priority class is right. */
+	if (reg == VLF_REG_TPR && (diff & ~0xfull) == 0)
+		return VLF_SITE_READ_TPR_SUBCLASS;
+	if (reg == VLF_REG_PPR && (diff & ~0xfull) == 0)
+		return VLF_SITE_READ_PPR_SUBCLASS;
+	return by_reg[reg];
 }
 
 void vlf_oracle_read(struct vlf_oracle *o, int vcpu, enum vlf_read_reg reg, unsigned word,
@@ -255,7 +337,7 @@ void vlf_oracle_read(struct vlf_oracle *o, int vcpu, enum vlf_read_reg reg, unsi
 			snprintf(what, sizeof(what), "%s[%u]", vlf_reg_name(reg), word & 7);
 		else
 			snprintf(what, sizeof(what), "%s", vlf_reg_name(reg));
-		fail(o, VLF_INV_READ_MISMATCH, vcpu, vec,
+		fail(o, VLF_INV_READ_MISMATCH, read_site(reg, (value ^ want) & mask), vcpu, vec,
 		     "guest read %s = 0x%llx, hardware would give 0x%llx", what,
 		     (unsigned long long)value, (unsigned long long)want);
 	}
@@ -270,7 +352,7 @@ void vlf_oracle_finish(struct vlf_oracle *o)
 
 		for (int v = 255; v >= 16; v--) {
 			if (c->services[v] < c->posts[v]) {
-				fail(o, VLF_INV_LOST_VECTOR, i, v,
+				fail(o, VLF_INV_LOST_VECTOR, VLF_SITE_LOST, i, v,
 				     "posted %u time(s) without coalescing, serviced %u time(s)",
 				     c->posts[v], c->services[v]);
 				break;

@@ -24,8 +24,41 @@ enum vlf_invariant {
 	VLF_INV_COUNT
 };
 
+/*
+ * Where in the oracle a violation was raised: finer than the invariant, and
+ * the unit a known finding is suppressed by (--suppress=site,...).
+ */
+enum vlf_site {
+	VLF_SITE_LOST,
+	VLF_SITE_NOT_PENDING,
+	VLF_SITE_HANDLER_TWICE,
+	VLF_SITE_BELOW_PPR,
+	VLF_SITE_MASKED,
+	VLF_SITE_LATE,
+	VLF_SITE_READ_IRR,
+	VLF_SITE_READ_ISR,
+	VLF_SITE_READ_TMR,
+	VLF_SITE_READ_TPR,
+	VLF_SITE_READ_TPR_SUBCLASS,
+	VLF_SITE_READ_PPR,
+	VLF_SITE_READ_PPR_SUBCLASS,
+	VLF_SITE_READ_CR8,
+	VLF_SITE_EOI_SEVERAL,
+	VLF_SITE_EOI_NOTHING_IN_SERVICE,
+	VLF_SITE_EOI_NONE_RETIRED,
+	VLF_SITE_EOI_WRONG_VECTOR,
+	VLF_SITE_EOI_LEVEL_NOT_BROADCAST,
+	VLF_SITE_EOI_EDGE_BROADCAST,
+	VLF_SITE_COUNT
+};
+
+const char *vlf_site_name(enum vlf_site site);
+/* Parse "a,b,c" into a mask of sites; -1 with *bad set to the unknown name. */
+int vlf_sites_parse(const char *list, uint32_t *mask, char *bad, size_t badcap);
+
 struct vlf_violation {
 	enum vlf_invariant inv;
+	enum vlf_site site;
 	int vcpu;
 	int vector; /* -1 when the invariant is not about one vector */
 	char detail[192];
@@ -50,6 +83,8 @@ struct vlf_oracle {
 	uint8_t tpr_mask; /* bits of TPR/PPR a guest read must match */
 	int violated;
 	struct vlf_violation v;
+	uint32_t suppress;   /* sites whose violations are known findings */
+	unsigned suppressed; /* how many were seen and let pass this run */
 	/* running totals, so the per-run checks need no scan of 256 vectors */
 	unsigned services;
 	unsigned outstanding; /* accepted requests not yet serviced */
@@ -58,6 +93,7 @@ struct vlf_oracle {
 
 const char *vlf_invariant_name(enum vlf_invariant inv);
 
+/* Keeps the suppression mask; clears everything else. */
 void vlf_oracle_reset(struct vlf_oracle *o, const struct vlf_config *cfg);
 
 /* A request reached vcpu's LAPIC. */

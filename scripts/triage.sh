@@ -63,6 +63,8 @@ bin_of() { # <build dir> <name>
 replay=$(bin_of "$build" "vlf-replay-$target")
 fuzzer=$(bin_of "$build" "vlf-fuzz-$target")
 aflbin=$(bin_of "$aflbuild" "vlf-afl-$target")
+# FreeBSD campaigns let recorded findings pass; their crashes replay likewise.
+[ "$target" != freebsd ] || export VLF_SUPPRESS="${VLF_SUPPRESS-$("$root/scripts/known-findings.sh")}"
 [ -x "$replay" ] || { echo "triage.sh: $replay is not built (run scripts/fuzz.sh or scripts/afl.sh first)" >&2; exit 2; }
 if [ "$target" = freebsd ] && [ -z "$revision" ]; then
 	# the adapter records the tree it was built from, when it does

@@ -31,6 +31,7 @@ struct options {
 	const char *expect;
 	const char *binary_out;
 	const char *minimize_out;
+	uint32_t suppress;
 };
 
 static struct vlf_program program;
@@ -51,6 +52,8 @@ static void usage(FILE *f, const char *argv0)
 	        "                    of the vector, step, vcpu (one input)\n"
 	        "  --minimize=OUT    delete operations and vCPUs while the signature holds;\n"
 	        "                    write the smallest program's binary form to OUT (one input)\n"
+	        "  --suppress=SITE,.. let violations at these oracle sites pass (known findings;\n"
+	        "                    also from the environment variable VLF_SUPPRESS)\n"
 	        "  -q                print violations only\n"
 	        "exit status: 0 clean/as expected, 1 violation/unexpected verdict, 2 bad input\n",
 	        argv0, vlf_target_get()->name);
@@ -139,9 +142,9 @@ struct vec_state {
 struct sig {
 	enum vlf_invariant inv;
 	int vcpu, vector;
-	long step;     /* program step (0-based), -1 if in the drain */
-	char cls[48];  /* state class */
-	char op[128];  /* the operation at that step */
+	long step;    /* program step (0-based), -1 if in the drain */
+	char cls[48]; /* state class */
+	char op[128]; /* the operation at that step */
 	char verdict[300];
 };
 
@@ -269,8 +272,10 @@ static int compute_signature(struct vlf_machine *m, const struct vlf_program *p,
 					nsteps = step + 1;
 			}
 			last_step = step;
-			snprintf(last_op, sizeof(last_op), "%s", strchr(line, ' ') ? strchr(line, ' ') + 1 : line);
-		} else if (sscanf(line, "   | vcpu%d", &vc) == 1 && vc == s->vcpu && s->vector >= 0) {
+			snprintf(last_op, sizeof(last_op), "%s",
+			         strchr(line, ' ') ? strchr(line, ' ') + 1 : line);
+		} else if (sscanf(line, "   | vcpu%d", &vc) == 1 && vc == s->vcpu &&
+		           s->vector >= 0) {
 			parse_state(line, s->vector, &cur);
 		}
 	}
@@ -281,7 +286,8 @@ static int compute_signature(struct vlf_machine *m, const struct vlf_program *p,
 		long found = -1;
 
 		for (long i = (long)p->nops - 1; i >= 0 && found < 0; i--)
-			if (i < nsteps && op_requests(&p->ops[i], p->cfg.nvcpus, s->vcpu, s->vector) &&
+			if (i < nsteps &&
+			    op_requests(&p->ops[i], p->cfg.nvcpus, s->vcpu, s->vector) &&
 			    !pre[i].h_irr)
 				found = i;
 		if (found >= 0) {
@@ -360,8 +366,8 @@ static void restrict_vcpus(struct vlf_program *p, int n)
 	for (size_t i = 0; i < p->nops; i++) {
 		const struct vlf_op *op = &p->ops[i];
 
-		if (op->vcpu >= n || (op->kind == VLF_OP_IPI && op->dest == VLF_IPI_DEST &&
-		                      op->dest_vcpu >= n))
+		if (op->vcpu >= n ||
+		    (op->kind == VLF_OP_IPI && op->dest == VLF_IPI_DEST && op->dest_vcpu >= n))
 			continue;
 		p->ops[k++] = *op;
 	}
@@ -439,7 +445,8 @@ static int minimize(struct vlf_machine *m, const char *path, const char *out)
 		}
 		for (size_t i = best.nops; i-- > 0;) {
 			cand = best;
-			memmove(&cand.ops[i], &cand.ops[i + 1], (cand.nops - i - 1) * sizeof(cand.ops[0]));
+			memmove(&cand.ops[i], &cand.ops[i + 1],
+			        (cand.nops - i - 1) * sizeof(cand.ops[0]));
 			cand.nops--;
 			if (same_signature(m, &cand, &want)) {
 				best = cand;
@@ -501,7 +508,11 @@ static int replay_file(struct vlf_machine *m, const char *path, const struct opt
 		printf("%s: ", path);
 		vlf_violation_print(v, stdout);
 	} else if (!o->quiet) {
-		printf("%s: clean\n", path);
+		if (vlf_machine_suppressed(m))
+			printf("%s: clean (%u known finding(s) suppressed)\n", path,
+			       vlf_machine_suppressed(m));
+		else
+			printf("%s: clean\n", path);
 	}
 	if (want != NULL) {
 		if (verdict_matches(want, v))
@@ -574,6 +585,16 @@ int main(int argc, char **argv)
 	const char *err = "unknown error";
 	int first_input = 0, worst = 0, ninputs = 0;
 
+	/* The fuzzers' VLF_SUPPRESS, so a campaign's crashes replay the same. */
+	if (getenv("VLF_SUPPRESS") != NULL && *getenv("VLF_SUPPRESS") != '\0') {
+		char bad[80];
+
+		if (vlf_sites_parse(getenv("VLF_SUPPRESS"), &o.suppress, bad, sizeof(bad)) != 0) {
+			fprintf(stderr, "%s: unknown oracle site '%s' in VLF_SUPPRESS\n", argv[0],
+			        bad);
+			return EXIT_BAD_INPUT;
+		}
+	}
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -589,6 +610,14 @@ int main(int argc, char **argv)
 				fprintf(stderr,
 				        "%s: unknown policy '%s' (virq, virq-pending, eventinj)\n",
 				        argv[0], a + 9);
+				return EXIT_BAD_INPUT;
+			}
+		} else if (strncmp(a, "--suppress=", 11) == 0) {
+			char bad[80];
+
+			if (vlf_sites_parse(a + 11, &o.suppress, bad, sizeof(bad)) != 0) {
+				fprintf(stderr, "%s: unknown oracle site '%s' in --suppress\n",
+				        argv[0], bad);
 				return EXIT_BAD_INPUT;
 			}
 		} else if (strcmp(a, "--trace") == 0) {
@@ -641,6 +670,7 @@ int main(int argc, char **argv)
 		        vlf_target_get()->name, err);
 		return EXIT_BAD_INPUT;
 	}
+	vlf_machine_set_suppress(m, o.suppress);
 	for (int i = first_input; i < argc; i++) {
 		struct stat st;
 		int rc;
@@ -651,8 +681,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "%s: %s\n", argv[i], strerror(errno));
 			rc = EXIT_BAD_INPUT;
 		} else if (S_ISDIR(st.st_mode) && (o.signature || o.minimize_out || o.binary_out)) {
-			fprintf(stderr, "%s: is a directory: --%s needs one program file\n", argv[i],
-			        o.signature ? "signature" : o.minimize_out ? "minimize" : "binary");
+			fprintf(stderr, "%s: is a directory: --%s needs one program file\n",
+			        argv[i],
+			        o.signature      ? "signature"
+			        : o.minimize_out ? "minimize"
+			                         : "binary");
 			rc = EXIT_BAD_INPUT;
 		} else if (S_ISDIR(st.st_mode)) {
 			rc = replay_dir(m, argv[i], &o);

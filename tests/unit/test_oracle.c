@@ -148,6 +148,27 @@ int main(void)
 	vlf_oracle_eoi(&o, 0, 0x41, -1); /* must retire the highest: 0x91 */
 	CHECK(fired(VLF_INV_EOI_MISMATCH) && o.v.vector == 0x91);
 
+	/* A suppressed site lets its violation pass, counted; other sites still fire. */
+	fresh(1);
+	o.suppress = 1u << VLF_SITE_READ_TPR_SUBCLASS;
+	vlf_oracle_set_tpr(&o, 0, 0x35);
+	vlf_oracle_read(&o, 0, VLF_REG_TPR, 0, 0x30);
+	CHECK(!o.violated && o.suppressed == 1);
+	vlf_oracle_read(&o, 0, VLF_REG_TPR, 0, 0x20);
+	CHECK(fired(VLF_INV_READ_MISMATCH) && o.v.site == VLF_SITE_READ_TPR);
+	o.suppress = 0;
+	{
+		uint32_t mask;
+		char bad[32];
+
+		CHECK(vlf_sites_parse("eoi-edge-broadcast,read-ppr-subclass", &mask, bad,
+		                      sizeof(bad)) == 0);
+		CHECK(mask ==
+		      (1u << VLF_SITE_EOI_EDGE_BROADCAST | 1u << VLF_SITE_READ_PPR_SUBCLASS));
+		CHECK(vlf_sites_parse("read-tpr,bogus", &mask, bad, sizeof(bad)) == -1);
+		CHECK(strcmp(bad, "bogus") == 0);
+	}
+
 	/* Only the first violation is kept. */
 	fresh(0);
 	vlf_oracle_delivery(&o, 0, 0x50, 0, 0);
