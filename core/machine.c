@@ -69,6 +69,8 @@ void vlf_machine_set_trace(struct vlf_machine *m, FILE *f, int timeline)
 {
 	m->trace = f;
 	m->timeline = timeline;
+	if (m->ops->set_tracing)
+		m->ops->set_tracing(m->t, f != NULL);
 }
 
 const struct vlf_violation *vlf_machine_violation(const struct vlf_machine *m)

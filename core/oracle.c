@@ -32,6 +32,7 @@ static const char *const site_names[VLF_SITE_COUNT] = {
     [VLF_SITE_READ_IRR] = "read-irr",
     [VLF_SITE_READ_ISR] = "read-isr",
     [VLF_SITE_READ_TMR] = "read-tmr",
+    [VLF_SITE_READ_TMR_STALE] = "read-tmr-stale",
     [VLF_SITE_READ_TPR] = "read-tpr",
     [VLF_SITE_READ_TPR_SUBCLASS] = "read-tpr-subclass",
     [VLF_SITE_READ_PPR] = "read-ppr",
@@ -277,7 +278,7 @@ void vlf_oracle_eoi(struct vlf_oracle *o, int vcpu, int retired, int broadcast)
 		     broadcast);
 }
 
-static enum vlf_site read_site(enum vlf_read_reg reg, uint64_t diff)
+static enum vlf_site read_site(enum vlf_read_reg reg, uint64_t value, uint64_t diff)
 {
 	static const enum vlf_site by_reg[VLF_REG_COUNT] = {
 	    [VLF_REG_IRR] = VLF_SITE_READ_IRR, [VLF_REG_ISR] = VLF_SITE_READ_ISR,
@@ -285,6 +286,9 @@ static enum vlf_site read_site(enum vlf_read_reg reg, uint64_t diff)
 	    [VLF_REG_PPR] = VLF_SITE_READ_PPR, [VLF_REG_CR8] = VLF_SITE_READ_CR8,
 	};
 
+	/* TMR bits that hardware cleared on an edge-triggered acceptance. */
+	if (reg == VLF_REG_TMR && (diff & ~value) == 0)
+		return VLF_SITE_READ_TMR_STALE;
 	/* Only the sub-class bits differ: the priority class is right. */
 	if (reg == VLF_REG_TPR && (diff & ~0xfull) == 0)
 		return VLF_SITE_READ_TPR_SUBCLASS;
@@ -337,8 +341,8 @@ void vlf_oracle_read(struct vlf_oracle *o, int vcpu, enum vlf_read_reg reg, unsi
 			snprintf(what, sizeof(what), "%s[%u]", vlf_reg_name(reg), word & 7);
 		else
 			snprintf(what, sizeof(what), "%s", vlf_reg_name(reg));
-		fail(o, VLF_INV_READ_MISMATCH, read_site(reg, (value ^ want) & mask), vcpu, vec,
-		     "guest read %s = 0x%llx, hardware would give 0x%llx", what,
+		fail(o, VLF_INV_READ_MISMATCH, read_site(reg, value, (value ^ want) & mask), vcpu,
+		     vec, "guest read %s = 0x%llx, hardware would give 0x%llx", what,
 		     (unsigned long long)value, (unsigned long long)want);
 	}
 }

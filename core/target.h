@@ -142,6 +142,9 @@ struct vlf_target_ops {
 	void (*peek)(void *t, int vcpu, struct vlf_lapic_view *out);
 	/* Does the hypervisor hold anything for this vCPU it has not delivered? */
 	int (*has_pending)(void *t, int vcpu);
+	/* Optional: tracing switched on or off; a target formats its own trace
+	 * lines (host->trace) only while it is on, which keeps fuzzing fast. */
+	void (*set_tracing)(void *t, int on);
 };
 
 #endif

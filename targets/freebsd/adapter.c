@@ -256,10 +256,19 @@ static void *fb_create(const struct vlf_config *cfg, const struct vlf_host *host
 
 	ktr_owner = t;
 	vlf_ktr_hook_ctx = t;
-	vlf_ktr_hook = t->host.trace != NULL ? fb_ktr_hook : NULL;
+	/* KTR lines are formatted only while the harness traces (set_tracing). */
+	vlf_ktr_hook = NULL;
 
 	fb_reset(t, cfg);
 	return t;
+}
+
+static void fb_set_tracing(void *arg, int on)
+{
+	struct vlf_fb_target *t = arg;
+
+	if (ktr_owner == t)
+		vlf_ktr_hook = on && t->host.trace != NULL ? fb_ktr_hook : NULL;
 }
 
 static void fb_destroy(void *arg)
@@ -579,6 +588,7 @@ static const struct vlf_target_ops fb_ops = {
     .cr8_write = fb_cr8_write,
     .peek = fb_peek,
     .has_pending = fb_has_pending,
+    .set_tracing = fb_set_tracing,
 };
 
 const struct vlf_target_ops *vlf_target_get(void)
