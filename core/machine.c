@@ -83,6 +83,36 @@ void vlf_machine_set_suppress(struct vlf_machine *m, uint32_t sites)
 	m->oracle.suppress = sites;
 }
 
+void vlf_machine_set_latency(struct vlf_machine *m, struct vlf_latency *lat)
+{
+	m->lat = lat;
+}
+
+/* A request the reference did not coalesce starts its latency clock. */
+static void post(struct vlf_machine *m, int v, unsigned vector, int level)
+{
+	int fresh =
+	    m->lat && vector >= 16 && vector < 256 && !bm_test(m->oracle.cpu[v].ref.irr, vector);
+
+	vlf_oracle_post(&m->oracle, v, vector, level);
+	if (fresh) {
+		m->posted_vmruns[v][vector] = m->vmruns;
+		m->posted_insns[v][vector] = m->insns;
+	}
+}
+
+static void sample_latency(struct vlf_machine *m, int v, unsigned vector)
+{
+	struct vlf_latency *l = m->lat;
+
+	if (l->n == l->cap || !bm_test(m->oracle.cpu[v].ref.irr, vector) ||
+	    m->oracle.cpu[v].interrupted == (int)vector)
+		return;
+	l->vmruns[l->n] = (uint32_t)(m->vmruns - m->posted_vmruns[v][vector]);
+	l->insns[l->n] = (uint32_t)(m->insns - m->posted_insns[v][vector]);
+	l->n++;
+}
+
 unsigned vlf_machine_suppressed(const struct vlf_machine *m)
 {
 	return m->oracle.suppressed;
@@ -108,6 +138,8 @@ static void reset(struct vlf_machine *m, const struct vlf_config *cfg)
 	vlf_oracle_reset(&m->oracle, cfg);
 	m->step = 0;
 	m->draining = 0;
+	m->vmruns = 0;
+	m->insns = 0;
 	for (int i = 0; i < VLF_MAX_VCPUS; i++) {
 		struct vlf_vmcb vmcb;
 
@@ -145,6 +177,8 @@ static void cpu_event(struct vlf_machine *m, int v, enum vlf_cpu_event ev, int f
 			          from_eventinj ? "EVENTINJ at VMRUN"
 			                        : "the guest takes V_IRQ, no #VMEXIT");
 		}
+		if (evt_is_intr(c->delivering_evt) && m->lat)
+			sample_latency(m, v, (unsigned)c->delivering);
 		if (evt_is_intr(c->delivering_evt))
 			vlf_oracle_delivery(&m->oracle, v, (unsigned)c->delivering, vlf_cpu_if(c),
 			                    c->vmcb.intr_shadow);
@@ -161,6 +195,7 @@ static void vmrun(struct vlf_machine *m, int v)
 	enum vlf_cpu_event ev;
 	char evt[24];
 
+	m->vmruns++;
 	vlf_oracle_vmrun(&m->oracle, v);
 	m->ops->prepare_entry(m->t, v);
 	m->ops->vmcb_load(m->t, v, &c->vmcb);
@@ -214,6 +249,7 @@ static void begin_insn(struct vlf_machine *m, int v)
 	struct vlf_lapic_view view;
 	int late;
 
+	m->insns++;
 	enter_handler(m, v);
 	late = vlf_oracle_overdue(&m->oracle, v, vlf_cpu_if(c));
 	if (late < 0)
@@ -451,7 +487,7 @@ static void op_ipi(struct vlf_machine *m, int v, const struct vlf_op *op)
 		          : op->dest == VLF_IPI_ALL  ? 1
 		                                     : d != v;
 		if (hit)
-			vlf_oracle_post(&m->oracle, d, op->vector, 0);
+			post(m, d, op->vector, 0);
 	}
 	skip_instruction(m, v);
 }
@@ -527,7 +563,7 @@ static void exec_op(struct vlf_machine *m, const struct vlf_op *op)
 		break;
 	case VLF_OP_POST:
 		m->ops->post(m->t, v, op->vector, op->level);
-		vlf_oracle_post(&m->oracle, v, op->vector, op->level);
+		post(m, v, op->vector, op->level);
 		break;
 	case VLF_OP_EXIT:
 		op_exit(m, v, op);

@@ -22,6 +22,13 @@ struct vlf_guest {
 	uint8_t saved_if[VLF_GUEST_DEPTH];
 };
 
+/* Delivery latencies, sampled only when a caller asks (bench, not fuzzing). */
+struct vlf_latency {
+	uint32_t *vmruns; /* VMRUNs between a request and its delivery */
+	uint32_t *insns;  /* guest instructions between the two */
+	size_t n, cap;
+};
+
 struct vlf_machine {
 	const struct vlf_target_ops *ops;
 	void *t;
@@ -33,6 +40,11 @@ struct vlf_machine {
 	/* I/O APIC side of the EOI being emulated */
 	int eoi_broadcast;
 	int eoi_broadcasts;
+	/* latency sampling: off (NULL) on the fuzzing path */
+	struct vlf_latency *lat;
+	uint64_t vmruns, insns;
+	uint64_t posted_vmruns[VLF_MAX_VCPUS][256];
+	uint64_t posted_insns[VLF_MAX_VCPUS][256];
 	/* tracing: off (NULL) on the fuzzing path */
 	FILE *trace;
 	int timeline;
@@ -49,6 +61,8 @@ int vlf_machine_run(struct vlf_machine *m, const struct vlf_program *p);
 const struct vlf_violation *vlf_machine_violation(const struct vlf_machine *m);
 /* Let violations at these oracle sites pass (known findings); see oracle.h. */
 void vlf_machine_set_suppress(struct vlf_machine *m, uint32_t sites);
+/* Sample delivery latencies into lat (NULL: stop). */
+void vlf_machine_set_latency(struct vlf_machine *m, struct vlf_latency *lat);
 /* How many suppressed violations the last run saw. */
 unsigned vlf_machine_suppressed(const struct vlf_machine *m);
 /* "VIOLATION <invariant> vcpu=<n> vector=0x<vv>: <detail>" */

@@ -156,7 +156,7 @@ study() { # policy cr8
 		[ -e "$c" ] || continue
 		"$root/build/fuzz/vlf-replay-model" -q "$c" | awk '{print $3}' || true
 	done | sort | uniq -c | awk '{printf "%s(%s) ", $2, $1}' >"$d.invariants"
-	"$bench" latency --policy="$1" "$d/corpus" >"$d.latency" 2>/dev/null || true
+	"$bench" latency --policy="$1" --cr8="$2" "$d/corpus" >"$d.latency" 2>/dev/null || true
 }
 pids=()
 for p in virq virq-pending eventinj; do

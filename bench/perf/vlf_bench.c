@@ -6,6 +6,9 @@
  *   vlf-bench replay --seconds=S <dir>
  *       loops over a corpus (binary or text programs): exec/s, the practical
  *       limit of the harness on the inputs a fuzzer keeps
+ *   vlf-bench latency --policy=P [--cr8=intercept|passthrough] <dir>
+ *       replays a corpus with that policy and samples, for every delivered
+ *       request, the VMRUNs and guest instructions since it was posted
  *   vlf-bench baseline --policy=P [--seed=S] [--max-len=B] [--max-execs=M]
  *       random byte strings through the same decoder, no feedback, until the
  *       first violation: executions and seconds (the no-guidance baseline)
@@ -155,6 +158,74 @@ static int replay(struct vlf_machine *m, int argc, char **argv)
 	return 0;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void describe(const char *name, uint32_t *v, size_t n)
+{
+	if (n == 0) {
+		printf(" %s_median=- %s_p90=- %s_max=-", name, name, name);
+		return;
+	}
+	qsort(v, n, sizeof(*v), cmp_u32);
+	printf(" %s_median=%u %s_p90=%u %s_max=%u", name, v[n / 2], name, v[(n * 9) / 10], name,
+	       v[n - 1]);
+}
+
+static int latency(struct vlf_machine *m, int argc, char **argv)
+{
+	int policy = policy_opt(argc, argv, "eventinj");
+	const char *cr8 = opt(argc, argv, "--cr8", NULL);
+	const char *dir = argv[argc - 1];
+	struct vlf_latency lat = {.cap = 1u << 22};
+	char path[4096], err[600];
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	long programs = 0;
+
+	if (argc < 3 || d == NULL) {
+		fprintf(stderr, "vlf-bench: latency wants a corpus directory, not '%s'\n", dir);
+		return 2;
+	}
+	if (cr8 && strcmp(cr8, "intercept") != 0 && strcmp(cr8, "passthrough") != 0) {
+		fprintf(stderr, "vlf-bench: --cr8 wants intercept or passthrough, not '%s'\n", cr8);
+		closedir(d);
+		return 2;
+	}
+	lat.vmruns = malloc(lat.cap * sizeof(uint32_t));
+	lat.insns = malloc(lat.cap * sizeof(uint32_t));
+	if (lat.vmruns == NULL || lat.insns == NULL) {
+		closedir(d);
+		return 2;
+	}
+	vlf_machine_set_latency(m, &lat);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (vlf_program_load(path, policy, &prog, err, sizeof(err)) != 0)
+			continue;
+		if (cr8)
+			prog.cfg.cr8_intercept = strcmp(cr8, "intercept") == 0;
+		vlf_machine_run(m, &prog);
+		programs++;
+	}
+	closedir(d);
+	vlf_machine_set_latency(m, NULL);
+	printf("mode=latency policy=%s programs=%ld deliveries=%zu",
+	       vlf_policy_name((enum vlf_policy)policy), programs, lat.n);
+	describe("insns", lat.insns, lat.n);
+	describe("vmruns", lat.vmruns, lat.n);
+	printf("\n");
+	free(lat.vmruns);
+	free(lat.insns);
+	return 0;
+}
+
 static int baseline(struct vlf_machine *m, int argc, char **argv)
 {
 	int policy = policy_opt(argc, argv, "virq");
@@ -189,7 +260,8 @@ int main(int argc, char **argv)
 	int rc;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s throughput|replay|baseline [options]\n", argv[0]);
+		fprintf(stderr, "usage: %s throughput|replay|latency|baseline [options]\n",
+		        argv[0]);
 		return 2;
 	}
 	m = vlf_machine_new(vlf_target_get(), &err);
@@ -203,8 +275,11 @@ int main(int argc, char **argv)
 		rc = replay(m, argc, argv);
 	else if (strcmp(argv[1], "baseline") == 0)
 		rc = baseline(m, argc, argv);
+	else if (strcmp(argv[1], "latency") == 0)
+		rc = latency(m, argc, argv);
 	else {
-		fprintf(stderr, "vlf-bench: unknown mode '%s' (throughput, replay, baseline)\n",
+		fprintf(stderr,
+		        "vlf-bench: unknown mode '%s' (throughput, replay, latency, baseline)\n",
 		        argv[1]);
 		rc = 2;
 	}
