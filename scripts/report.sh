@@ -37,6 +37,7 @@ lost-vector) what="an interrupt request that real hardware would have kept pendi
 double-service) what="the guest's handler ran for a vector that real hardware would not have delivered (no request was pending, or it had been delivered already)" ;;
 delivery-below-ppr) what="a vector was delivered although its priority class was not above the processor priority (TPR or an in-service vector)" ;;
 delivery-masked) what="a vector was delivered while the guest had interrupts blocked (RFLAGS.IF=0 or the STI shadow)" ;;
+delivery-late) what="a request the hypervisor knew of at VMRUN, deliverable above PPR, was still held back while the guest ran with interrupts open (no injection, no interrupt window)" ;;
 read-mismatch) what="a guest read of a LAPIC register returned a value real hardware would not have returned" ;;
 eoi-mismatch) what="an EOI retired the wrong in-service vector, or its I/O APIC broadcast was wrong" ;;
 *) what="an invariant of the architectural LAPIC broke" ;;
