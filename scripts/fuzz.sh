@@ -63,4 +63,16 @@ if [ ! -e "${crashes[0]}" ]; then
 	echo "fuzz: no violation in ${budget}s (libFuzzer exit $rc); log: ${work#$root/}/fuzz.log" >&2
 	exit 0
 fi
-"$root/scripts/triage.sh" --policy="$policy" --target="$target" "${crashes[@]}"
+set +e
+"$root/scripts/triage.sh" --policy="$policy" --target="$target" "${crashes[@]}" 2>&1 | tee "$work/triage.log" >&2
+rc=${PIPESTATUS[0]}
+set -e
+# Point at the repro, whether this campaign filed it or found it already kept.
+entry=$(sed -n 's/.*\(new finding\|duplicate of\) \(crashes\/[^ :]*\).*/\2/p' "$work/triage.log" | head -n1)
+if [ -n "$entry" ]; then
+	rbin=build/fuzz/vlf-replay-$target
+	[ "$target" = model ] || rbin=build/fuzz/targets/$target/vlf-replay-$target
+	echo "fuzz: repro: $entry/input.txt (report: $entry/REPORT.md)" >&2
+	echo "fuzz: replay it: $rbin --timeline $entry/input.txt" >&2
+fi
+exit "$rc"
