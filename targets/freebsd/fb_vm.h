@@ -51,6 +51,11 @@ struct vm {
 #endif
 };
 
+/* vmm_glue_common.c: intinfo bookkeeping shared by both vmm APIs. */
+int vlf_fb_save_exit_intinfo(struct vlf_fb_vcpu *v, uint64_t info);
+int vlf_fb_next_entry_intinfo(struct vlf_fb_vcpu *v, uint64_t *retinfo);
+int vlf_fb_queue_exception(struct vlf_fb_vcpu *v, int vector, int err_valid, uint32_t errcode);
+
 /* Forget every vmm.c-level event of one vCPU (used by reset). */
 void vlf_fb_vcpu_clear(struct vm *vm, int vcpuid);
 

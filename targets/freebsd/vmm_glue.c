@@ -27,29 +27,6 @@
 
 #include "fb_vm.h"
 
-/* Statistics vmm.c owns (counted nowhere: VMM_KEEP_STATS is off). */
-VMM_STAT(VCPU_MIGRATIONS, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_COUNT, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_EXTINT, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_HLT, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_CR_ACCESS, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_RDMSR, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_WRMSR, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_MTRAP, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_PAUSE, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_INTR_WINDOW, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_NMI_WINDOW, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_INOUT, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_CPUID, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_NESTED_FAULT, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_INST_EMUL, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_UNKNOWN, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_ASTPENDING, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_REQIDLE, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_USERSPACE, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_RENDEZVOUS, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_EXCEPTION, "vlapic-fuzz: not counted");
-
 static void check_vcpu(struct vm *vm, int vcpuid, const char *what)
 {
 	if (vcpuid < 0 || vcpuid >= VLF_FB_NVCPUS)
@@ -134,73 +111,22 @@ void vcpu_notify_event(struct vm *vm, int vcpuid, bool lapic_intr)
 
 int vm_exit_intinfo(struct vm *vm, int vcpuid, uint64_t info)
 {
-	/*
-	 * The event that was being delivered when the #VMEXIT happened; it is
-	 * handed back by vm_entry_intinfo() at the next entry.  A zero value
-	 * extinguishes a recorded event.
-	 */
 	check_vcpu(vm, vcpuid, "vm_exit_intinfo");
-	if (info != 0) {
-		if ((info & VM_INTINFO_VALID) == 0 || (info & VM_INTINFO_RSVD) != 0)
-			return EINVAL;
-		switch (info & VM_INTINFO_TYPE) {
-		case VM_INTINFO_HWINTR:
-		case VM_INTINFO_NMI:
-		case VM_INTINFO_HWEXCEPTION:
-		case VM_INTINFO_SWINTR:
-			break;
-		default:
-			return EINVAL;
-		}
-	}
-	vm->vcpu[vcpuid].exit_intinfo = info;
-	return 0;
+	return vlf_fb_save_exit_intinfo(&vm->vcpu[vcpuid], info);
 }
 
 int vm_entry_intinfo(struct vm *vm, int vcpuid, uint64_t *retinfo)
 {
-	struct vlf_fb_vcpu *v;
-
-	/*
-	 * What to inject at this entry: first an event interrupted by the last
-	 * exit, then an exception the hypervisor queued.  (bhyve also merges the
-	 * two into #DF per the SDM's table; with no exceptions queued on the
-	 * interrupt path that case does not arise here and panics if it does.)
-	 */
 	check_vcpu(vm, vcpuid, "vm_entry_intinfo");
-	v = &vm->vcpu[vcpuid];
-	if (v->exit_intinfo & VM_INTINFO_VALID) {
-		if (v->exc_intinfo & VM_INTINFO_VALID)
-			panic("vm_entry_intinfo: exception nesting is not modelled");
-		*retinfo = v->exit_intinfo;
-		v->exit_intinfo = 0;
-		return 1;
-	}
-	if (v->exc_intinfo & VM_INTINFO_VALID) {
-		*retinfo = v->exc_intinfo;
-		v->exc_intinfo = 0;
-		return 1;
-	}
-	*retinfo = 0;
-	return 0;
+	return vlf_fb_next_entry_intinfo(&vm->vcpu[vcpuid], retinfo);
 }
 
 int vm_inject_exception(struct vm *vm, int vcpuid, int vector, int err_valid, uint32_t errcode,
                         int restart_instruction)
 {
-	uint64_t info;
-
 	(void)restart_instruction;
 	check_vcpu(vm, vcpuid, "vm_inject_exception");
-	if (vector < 0 || vector >= 32)
-		return EINVAL;
-	if (vm->vcpu[vcpuid].exc_intinfo & VM_INTINFO_VALID)
-		panic("vm_inject_exception: exception %d while another is queued", vector);
-	info = (uint64_t)vector | VM_INTINFO_HWEXCEPTION | VM_INTINFO_VALID;
-	if (err_valid)
-		info |= VM_INTINFO_DEL_ERRCODE | ((uint64_t)errcode << 32);
-	vm->vcpu[vcpuid].exc_intinfo = info;
-	return 0;
+	return vlf_fb_queue_exception(&vm->vcpu[vcpuid], vector, err_valid, errcode);
 }
 
 void vm_inject_fault(void *vmarg, int vcpuid, int vector, int errcode_valid, int errcode)
@@ -351,13 +277,6 @@ enum vm_reg_name vm_segment_name(int seg_encoding)
 	panic("vm_segment_name(%d): segment decoding is not part of this harness", seg_encoding);
 }
 
-void vie_init(struct vie *vie, const char *inst_bytes, int inst_length)
-{
-	(void)inst_bytes;
-	(void)inst_length;
-	memset(vie, 0, sizeof(*vie));
-}
-
 int x86_emulate_cpuid(struct vm *vm, int vcpu_id, uint32_t *eax, uint32_t *ebx, uint32_t *ecx,
                       uint32_t *edx)
 {
@@ -420,24 +339,6 @@ int svm_wrmsr(struct svm_softc *sc, int vcpu, u_int num, uint64_t val, bool *ret
 	return EINVAL;
 }
 
-int svm_npt_init(int ipinum)
-{
-	(void)ipinum;
-	return 0;
-}
-
-struct vmspace *svm_npt_alloc(vm_offset_t min_addr, vm_offset_t max_addr)
-{
-	(void)min_addr;
-	(void)max_addr;
-	return NULL;
-}
-
-void svm_npt_free(struct vmspace *vmspace)
-{
-	(void)vmspace;
-}
-
 int vmcb_read(struct svm_softc *sc, int vcpu, int ident, uint64_t *retval)
 {
 	(void)sc;
@@ -471,13 +372,5 @@ int vmcb_setdesc(void *arg, int vcpu, int ident, struct seg_desc *desc)
 	(void)vcpu;
 	(void)ident;
 	(void)desc;
-	return EINVAL;
-}
-
-int vmcb_seg(struct vmcb *vmcb, int ident, struct vmcb_segment *seg)
-{
-	(void)vmcb;
-	(void)ident;
-	memset(seg, 0, sizeof(*seg));
 	return EINVAL;
 }

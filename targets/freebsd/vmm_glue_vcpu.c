@@ -27,29 +27,6 @@
 
 #include "fb_vm.h"
 
-/* Statistics vmm.c owns (counted nowhere: VMM_KEEP_STATS is off). */
-VMM_STAT(VCPU_MIGRATIONS, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_COUNT, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_EXTINT, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_HLT, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_CR_ACCESS, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_RDMSR, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_WRMSR, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_MTRAP, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_PAUSE, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_INTR_WINDOW, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_NMI_WINDOW, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_INOUT, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_CPUID, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_NESTED_FAULT, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_INST_EMUL, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_UNKNOWN, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_ASTPENDING, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_REQIDLE, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_USERSPACE, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_RENDEZVOUS, "vlapic-fuzz: not counted");
-VMM_STAT(VMEXIT_EXCEPTION, "vlapic-fuzz: not counted");
-
 /* The glue state of a vCPU, checked: a stray pointer is loud. */
 static struct vlf_fb_vcpu *fbv(struct vcpu *vcpu, const char *what)
 {
@@ -180,67 +157,19 @@ cpuset_t vm_start_cpus(struct vm *vm, const cpuset_t *tostart)
 
 int vm_exit_intinfo(struct vcpu *vcpu, uint64_t info)
 {
-	struct vlf_fb_vcpu *v = fbv(vcpu, "vm_exit_intinfo");
-
-	/*
-	 * The event that was being delivered when the #VMEXIT happened; it is
-	 * handed back by vm_entry_intinfo() at the next entry.  A zero value
-	 * extinguishes a recorded event.
-	 */
-	if (info != 0) {
-		if ((info & VM_INTINFO_VALID) == 0 || (info & VM_INTINFO_RSVD) != 0)
-			return EINVAL;
-		switch (info & VM_INTINFO_TYPE) {
-		case VM_INTINFO_HWINTR:
-		case VM_INTINFO_NMI:
-		case VM_INTINFO_HWEXCEPTION:
-		case VM_INTINFO_SWINTR:
-			break;
-		default:
-			return EINVAL;
-		}
-	}
-	v->exit_intinfo = info;
-	return 0;
+	return vlf_fb_save_exit_intinfo(fbv(vcpu, "vm_exit_intinfo"), info);
 }
 
 int vm_entry_intinfo(struct vcpu *vcpu, uint64_t *retinfo)
 {
-	struct vlf_fb_vcpu *v = fbv(vcpu, "vm_entry_intinfo");
-
-	/* First an event interrupted by the last exit, then a queued exception. */
-	if (v->exit_intinfo & VM_INTINFO_VALID) {
-		if (v->exc_intinfo & VM_INTINFO_VALID)
-			panic("vm_entry_intinfo: exception nesting is not modelled");
-		*retinfo = v->exit_intinfo;
-		v->exit_intinfo = 0;
-		return 1;
-	}
-	if (v->exc_intinfo & VM_INTINFO_VALID) {
-		*retinfo = v->exc_intinfo;
-		v->exc_intinfo = 0;
-		return 1;
-	}
-	*retinfo = 0;
-	return 0;
+	return vlf_fb_next_entry_intinfo(fbv(vcpu, "vm_entry_intinfo"), retinfo);
 }
 
 int vm_inject_exception(struct vcpu *vcpu, int vector, int err_valid, uint32_t errcode,
                         int restart_instruction)
 {
-	struct vlf_fb_vcpu *v = fbv(vcpu, "vm_inject_exception");
-	uint64_t info;
-
 	(void)restart_instruction;
-	if (vector < 0 || vector >= 32)
-		return EINVAL;
-	if (v->exc_intinfo & VM_INTINFO_VALID)
-		panic("vm_inject_exception: exception %d while another is queued", vector);
-	info = (uint64_t)vector | VM_INTINFO_HWEXCEPTION | VM_INTINFO_VALID;
-	if (err_valid)
-		info |= VM_INTINFO_DEL_ERRCODE | ((uint64_t)errcode << 32);
-	v->exc_intinfo = info;
-	return 0;
+	return vlf_fb_queue_exception(fbv(vcpu, "vm_inject_exception"), vector, err_valid, errcode);
 }
 
 void vm_inject_fault(struct vcpu *vcpu, int vector, int errcode_valid, int errcode)
@@ -395,13 +324,6 @@ enum vm_reg_name vm_segment_name(int seg_encoding)
 	panic("vm_segment_name(%d): segment decoding is not part of this harness", seg_encoding);
 }
 
-void vie_init(struct vie *vie, const char *inst_bytes, int inst_length)
-{
-	(void)inst_bytes;
-	(void)inst_length;
-	memset(vie, 0, sizeof(*vie));
-}
-
 int x86_emulate_cpuid(struct vcpu *vcpu, uint64_t *rax, uint64_t *rbx, uint64_t *rcx, uint64_t *rdx)
 {
 	(void)vcpu;
@@ -458,24 +380,6 @@ int svm_wrmsr(struct svm_vcpu *vcpu, u_int num, uint64_t val, bool *retu)
 	return EINVAL;
 }
 
-int svm_npt_init(int ipinum)
-{
-	(void)ipinum;
-	return 0;
-}
-
-struct vmspace *svm_npt_alloc(vm_offset_t min_addr, vm_offset_t max_addr)
-{
-	(void)min_addr;
-	(void)max_addr;
-	return NULL;
-}
-
-void svm_npt_free(struct vmspace *vmspace)
-{
-	(void)vmspace;
-}
-
 int vmcb_read(struct svm_vcpu *vcpu, int ident, uint64_t *retval)
 {
 	(void)vcpu;
@@ -505,13 +409,5 @@ int vmcb_setdesc(struct svm_vcpu *vcpu, int ident, struct seg_desc *desc)
 	(void)vcpu;
 	(void)ident;
 	(void)desc;
-	return EINVAL;
-}
-
-int vmcb_seg(struct vmcb *vmcb, int ident, struct vmcb_segment *seg)
-{
-	(void)vmcb;
-	(void)ident;
-	memset(seg, 0, sizeof(*seg));
 	return EINVAL;
 }
