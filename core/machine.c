@@ -14,6 +14,7 @@
 #define LEN_MSR     2u
 #define LEN_HLT     1u
 #define LEN_IO      1u
+#define LEN_IRET    1u
 
 #define GUEST_RIP0        0x1000u
 #define DRAIN_ROUNDS_MAX  600
@@ -161,6 +162,11 @@ static int evt_is_intr(uint64_t evt)
 	return VLF_EVT_TYPE(evt) == VLF_EVT_TYPE_INTR;
 }
 
+static int evt_is_nmi(uint64_t evt)
+{
+	return VLF_EVT_TYPE(evt) == VLF_EVT_TYPE_NMI;
+}
+
 static void do_exit(struct vlf_machine *m, int v, uint64_t code, unsigned len);
 
 /* React to what the CPU did at VMRUN or at an instruction boundary. */
@@ -182,6 +188,8 @@ static void cpu_event(struct vlf_machine *m, int v, enum vlf_cpu_event ev, int f
 		if (evt_is_intr(c->delivering_evt))
 			vlf_oracle_delivery(&m->oracle, v, (unsigned)c->delivering, vlf_cpu_if(c),
 			                    c->vmcb.intr_shadow);
+		else if (evt_is_nmi(c->delivering_evt))
+			vlf_oracle_nmi_delivery(&m->oracle, v);
 	} else if (ev == VLF_CPU_VINTR) {
 		VLF_TRACE(m, v, "virtual interrupt hits the VINTR intercept");
 		do_exit(m, v, VLF_EXIT_VINTR, 0);
@@ -202,10 +210,11 @@ static void vmrun(struct vlf_machine *m, int v)
 	inj = (c->vmcb.eventinj & VLF_EVT_VALID) != 0;
 	VLF_TRACE(m, v,
 	          "VMRUN: EVENTINJ=%s V_IRQ=%u V_INTR_VECTOR=0x%02x V_INTR_PRIO=%u "
-	          "V_IGN_TPR=%u V_TPR=%u VINTR-intercept=%u IF=%d shadow=%u",
+	          "V_IGN_TPR=%u V_TPR=%u VINTR-intercept=%u IRET-intercept=%u IF=%d shadow=%u",
 	          vlf_evt_str(c->vmcb.eventinj, evt, sizeof(evt)), c->vmcb.v_irq,
 	          c->vmcb.v_intr_vector, c->vmcb.v_intr_prio, c->vmcb.v_ign_tpr, c->vmcb.v_tpr,
-	          c->vmcb.intercept_vintr, vlf_cpu_if(c), c->vmcb.intr_shadow);
+	          c->vmcb.intercept_vintr, c->vmcb.intercept_iret, vlf_cpu_if(c),
+	          c->vmcb.intr_shadow);
 	ev = vlf_cpu_vmrun(c);
 	cpu_event(m, v, ev, inj);
 }
@@ -227,13 +236,18 @@ static void enter_handler(struct vlf_machine *m, int v)
 	vec = vlf_cpu_enter_handler(c, &saved_if);
 	if (vec < 0)
 		return;
-	VLF_TRACE(m, v, "handler for 0x%02x entered", vec);
-	if (!evt_is_intr(evt))
+	VLF_TRACE(m, v, "%s handler for 0x%02x entered", evt_is_nmi(evt) ? "NMI" : "interrupt",
+	          vec);
+	if (evt_is_intr(evt))
+		vlf_oracle_service(&m->oracle, v, (unsigned)vec);
+	else if (evt_is_nmi(evt))
+		vlf_oracle_nmi_service(&m->oracle, v);
+	else
 		return;
-	vlf_oracle_service(&m->oracle, v, (unsigned)vec);
 	if (g->depth < VLF_GUEST_DEPTH) {
 		g->vector[g->depth] = (uint8_t)vec;
 		g->saved_if[g->depth] = (uint8_t)saved_if;
+		g->nmi[g->depth] = (uint8_t)evt_is_nmi(evt);
 		g->depth++;
 	}
 }
@@ -276,6 +290,8 @@ static void do_exit(struct vlf_machine *m, int v, uint64_t code, unsigned len)
 	          c->vmcb.v_irq, c->vmcb.v_tpr, vlf_cpu_if(c), c->vmcb.intr_shadow);
 	if (cut >= 0 && evt_is_intr(evt))
 		vlf_oracle_interrupted(&m->oracle, v, (unsigned)cut);
+	else if (cut >= 0 && evt_is_nmi(evt))
+		vlf_oracle_nmi_interrupted(&m->oracle, v);
 	m->ops->vmcb_store(m->t, v, &c->vmcb);
 	m->ops->handle_exit(m->t, v);
 }
@@ -317,6 +333,7 @@ static void guest_insn(struct vlf_machine *m, int v, enum vlf_op_kind kind)
 			          g->vector[g->depth - 1]);
 		break;
 	case VLF_OP_IRET:
+		vlf_oracle_iret(&m->oracle, v);
 		if (g->depth > 0) {
 			g->depth--;
 			if (g->saved_if[g->depth])
@@ -332,6 +349,26 @@ static void guest_insn(struct vlf_machine *m, int v, enum vlf_op_kind kind)
 	c->vmcb.intr_shadow = (uint8_t)set_shadow;
 	vlf_oracle_retired(&m->oracle, v, set_shadow);
 	boundary(m, v);
+}
+
+/*
+ * IRET, intercepted first if the hypervisor asked (its way of learning that
+ * an NMI handler ended): the host resumes the guest at the same IRET, which
+ * then runs, after whatever the VMRUN delivered.
+ */
+static void op_iret(struct vlf_machine *m, int v)
+{
+	struct vlf_cpu *c = &m->cpu[v];
+
+	ensure_guest(m, v);
+	if (!c->in_guest || broken(m))
+		return;
+	if (c->vmcb.intercept_iret) {
+		begin_insn(m, v);
+		do_exit(m, v, VLF_EXIT_IRET, LEN_IRET);
+		vlf_oracle_iret_resumed(&m->oracle, v);
+	}
+	guest_insn(m, v, VLF_OP_IRET);
 }
 
 /* A LAPIC access traps: MMIO (#NPF) in xAPIC mode, MSR in x2APIC mode. */
@@ -465,7 +502,10 @@ static void op_read(struct vlf_machine *m, int v, const struct vlf_op *op)
 
 static void op_ipi(struct vlf_machine *m, int v, const struct vlf_op *op)
 {
-	uint64_t lo = op->vector | 1u << 14 /* assert */ | (uint64_t)op->dest << 18;
+	int nmi = op->kind == VLF_OP_NMI;
+	/* delivery mode 100b is NMI; its vector field is ignored */
+	uint64_t lo =
+	    (nmi ? 4u << 8 : op->vector) | 1u << 14 /* assert */ | (uint64_t)op->dest << 18;
 	unsigned dest = op->dest == VLF_IPI_DEST ? op->dest_vcpu : 0;
 
 	if (m->cfg.apic == VLF_APIC_XAPIC) {
@@ -486,7 +526,9 @@ static void op_ipi(struct vlf_machine *m, int v, const struct vlf_op *op)
 		          : op->dest == VLF_IPI_SELF ? d == v
 		          : op->dest == VLF_IPI_ALL  ? 1
 		                                     : d != v;
-		if (hit)
+		if (hit && nmi)
+			vlf_oracle_nmi_post(&m->oracle, d);
+		else if (hit)
 			post(m, d, op->vector, 0);
 	}
 	skip_instruction(m, v);
@@ -540,8 +582,10 @@ static void exec_op(struct vlf_machine *m, const struct vlf_op *op)
 	case VLF_OP_STI:
 	case VLF_OP_CLI:
 	case VLF_OP_ACK:
-	case VLF_OP_IRET:
 		guest_insn(m, v, (enum vlf_op_kind)op->kind);
+		break;
+	case VLF_OP_IRET:
+		op_iret(m, v);
 		break;
 	case VLF_OP_CR8:
 		op_cr8(m, v, op->value);
@@ -567,6 +611,9 @@ static void exec_op(struct vlf_machine *m, const struct vlf_op *op)
 		break;
 	case VLF_OP_EXIT:
 		op_exit(m, v, op);
+		break;
+	case VLF_OP_NMI:
+		op_ipi(m, v, op);
 		break;
 	case VLF_OP_COUNT:
 		break;
@@ -619,9 +666,14 @@ static void drain(struct vlf_machine *m)
 			     k < 256 && !broken(m) &&
 			     (m->guest[v].depth > 0 || !bm_empty(m->oracle.cpu[v].ref.isr));
 			     k++) {
-				op.kind = VLF_OP_EOI;
-				step(m, &op);
-				if (m->guest[v].depth > 0) {
+				const struct vlf_guest *g = &m->guest[v];
+
+				/* An NMI handler owes no EOI. */
+				if (g->depth == 0 || !g->nmi[g->depth - 1]) {
+					op.kind = VLF_OP_EOI;
+					step(m, &op);
+				}
+				if (g->depth > 0) {
 					op.kind = VLF_OP_IRET;
 					step(m, &op);
 				}

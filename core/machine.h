@@ -20,6 +20,7 @@ struct vlf_guest {
 	int depth;
 	uint8_t vector[VLF_GUEST_DEPTH];
 	uint8_t saved_if[VLF_GUEST_DEPTH];
+	uint8_t nmi[VLF_GUEST_DEPTH]; /* an NMI handler: it owes no EOI */
 };
 
 /* Delivery latencies, sampled only when a caller asks (bench, not fuzzing). */

@@ -15,6 +15,7 @@ static const char *const inv_names[VLF_INV_COUNT] = {
     [VLF_INV_READ_MISMATCH] = "read-mismatch",
     [VLF_INV_EOI_MISMATCH] = "eoi-mismatch",
     [VLF_INV_LATE_DELIVERY] = "delivery-late",
+    [VLF_INV_NMI_BLOCKED] = "nmi-while-blocked",
 };
 
 const char *vlf_invariant_name(enum vlf_invariant inv)
@@ -44,6 +45,10 @@ static const char *const site_names[VLF_SITE_COUNT] = {
     [VLF_SITE_EOI_WRONG_VECTOR] = "eoi-wrong-vector",
     [VLF_SITE_EOI_LEVEL_NOT_BROADCAST] = "eoi-level-not-broadcast",
     [VLF_SITE_EOI_EDGE_BROADCAST] = "eoi-edge-broadcast",
+    [VLF_SITE_NMI_LOST] = "nmi-lost",
+    [VLF_SITE_NMI_NOT_PENDING] = "nmi-not-pending",
+    [VLF_SITE_NMI_HANDLER_TWICE] = "nmi-handler-twice",
+    [VLF_SITE_NMI_NESTED] = "nmi-nested",
 };
 
 const char *vlf_site_name(enum vlf_site site)
@@ -128,6 +133,11 @@ void vlf_oracle_reset(struct vlf_oracle *o, const struct vlf_config *cfg)
 		memset(c->due, 0, sizeof(c->due));
 		c->shadow = 0;
 		c->interrupted = -1;
+		c->nmi_latched = 0;
+		c->nmi_cut = 0;
+		c->nmi_blocked = 0;
+		c->nmi_posts = 0;
+		c->nmi_services = 0;
 	}
 }
 
@@ -150,6 +160,11 @@ void vlf_oracle_set_tpr(struct vlf_oracle *o, int vcpu, uint8_t tpr)
 void vlf_oracle_retired(struct vlf_oracle *o, int vcpu, int sti_shadow)
 {
 	o->cpu[vcpu].shadow = sti_shadow != 0;
+}
+
+void vlf_oracle_iret_resumed(struct vlf_oracle *o, int vcpu)
+{
+	o->cpu[vcpu].shadow = 1;
 }
 
 void vlf_oracle_vmrun(struct vlf_oracle *o, int vcpu)
@@ -347,12 +362,81 @@ void vlf_oracle_read(struct vlf_oracle *o, int vcpu, enum vlf_read_reg reg, unsi
 	}
 }
 
+void vlf_oracle_nmi_post(struct vlf_oracle *o, int vcpu)
+{
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+
+	/* A second NMI before the first is taken merges with it. */
+	if (c->nmi_latched || c->nmi_posts == UINT16_MAX)
+		return;
+	c->nmi_latched = 1;
+	c->nmi_posts++;
+	o->outstanding++;
+}
+
+void vlf_oracle_nmi_delivery(struct vlf_oracle *o, int vcpu)
+{
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+
+	if (c->nmi_blocked) {
+		fail(o, VLF_INV_NMI_BLOCKED, VLF_SITE_NMI_NESTED, vcpu, 2,
+		     "NMI delivered after the previous one with no IRET in between");
+		return;
+	}
+	if (c->nmi_cut) {
+		c->nmi_cut = 0;
+	} else if (c->nmi_latched) {
+		c->nmi_latched = 0;
+	} else {
+		fail(o, VLF_INV_DOUBLE_SERVICE, VLF_SITE_NMI_NOT_PENDING, vcpu, 2,
+		     "NMI delivered with none pending (posted %u, serviced %u)", c->nmi_posts,
+		     c->nmi_services);
+		return;
+	}
+	c->nmi_blocked = 1;
+}
+
+void vlf_oracle_nmi_interrupted(struct vlf_oracle *o, int vcpu)
+{
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+
+	/* The handler never ran: the NMI is owed again, and not blocking. */
+	c->nmi_blocked = 0;
+	c->nmi_cut = 1;
+}
+
+void vlf_oracle_nmi_service(struct vlf_oracle *o, int vcpu)
+{
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+
+	o->services++;
+	if (c->nmi_services < UINT16_MAX)
+		c->nmi_services++;
+	if (c->nmi_services <= c->nmi_posts)
+		o->outstanding--;
+	else
+		fail(o, VLF_INV_DOUBLE_SERVICE, VLF_SITE_NMI_HANDLER_TWICE, vcpu, 2,
+		     "NMI handler entered %u times for %u NMI(s)", c->nmi_services, c->nmi_posts);
+}
+
+void vlf_oracle_iret(struct vlf_oracle *o, int vcpu)
+{
+	o->cpu[vcpu].nmi_blocked = 0;
+}
+
 void vlf_oracle_finish(struct vlf_oracle *o)
 {
 	if (o->outstanding == 0)
 		return;
 	for (int i = 0; i < o->nvcpus && !o->violated; i++) {
 		struct vlf_oracle_vcpu *c = &o->cpu[i];
+
+		if (c->nmi_services < c->nmi_posts) {
+			fail(o, VLF_INV_LOST_VECTOR, VLF_SITE_NMI_LOST, i, 2,
+			     "%u NMI(s) posted without coalescing, NMI handler entered %u time(s)",
+			     c->nmi_posts, c->nmi_services);
+			break;
+		}
 
 		for (int v = 255; v >= 16; v--) {
 			if (c->services[v] < c->posts[v]) {

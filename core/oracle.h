@@ -21,6 +21,7 @@ enum vlf_invariant {
 	VLF_INV_READ_MISMATCH,
 	VLF_INV_EOI_MISMATCH,
 	VLF_INV_LATE_DELIVERY,
+	VLF_INV_NMI_BLOCKED,
 	VLF_INV_COUNT
 };
 
@@ -50,6 +51,10 @@ enum vlf_site {
 	VLF_SITE_EOI_WRONG_VECTOR,
 	VLF_SITE_EOI_LEVEL_NOT_BROADCAST,
 	VLF_SITE_EOI_EDGE_BROADCAST,
+	VLF_SITE_NMI_LOST,
+	VLF_SITE_NMI_NOT_PENDING,
+	VLF_SITE_NMI_HANDLER_TWICE,
+	VLF_SITE_NMI_NESTED,
 	VLF_SITE_COUNT
 };
 
@@ -77,6 +82,16 @@ struct vlf_oracle_vcpu {
 	 * after it has not completed. Kept here, not taken from the VMCB,
 	 * whose intr_shadow the hypervisor writes. */
 	uint8_t shadow;
+	/*
+	 * NMIs (Intel SDM vol. 3, 6.7.1; APM vol. 2, 8.2.2): one can be latched
+	 * while another's handler runs; from its delivery until the next IRET
+	 * (even one that ends a nested handler) no further NMI is taken.
+	 */
+	uint8_t nmi_latched;   /* a request waits (at most one) */
+	uint8_t nmi_cut;       /* a delivery a #VMEXIT cut waits for re-injection */
+	uint8_t nmi_blocked;   /* delivered; no IRET executed since */
+	uint16_t nmi_posts;    /* requests not coalesced */
+	uint16_t nmi_services; /* NMI handler entries */
 };
 
 struct vlf_oracle {
@@ -107,6 +122,13 @@ void vlf_oracle_set_tpr(struct vlf_oracle *o, int vcpu, uint8_t tpr);
  * the next instruction runs in its shadow.
  */
 void vlf_oracle_retired(struct vlf_oracle *o, int vcpu, int sti_shadow);
+/*
+ * The host resumes an intercepted IRET with an interrupt shadow (bhyve's
+ * clear_nmi_blocking(): no new NMI before the IRET has run). The shadow
+ * holds maskable interrupts back for that one instruction as well; that
+ * delay is the price of SVM's missing NMI masking, not a late delivery.
+ */
+void vlf_oracle_iret_resumed(struct vlf_oracle *o, int vcpu);
 /* VMRUN of vcpu is about to begin: what is pending now, the hypervisor knows. */
 void vlf_oracle_vmrun(struct vlf_oracle *o, int vcpu);
 /*
@@ -138,6 +160,17 @@ void vlf_oracle_eoi(struct vlf_oracle *o, int vcpu, int retired, int broadcast);
 /* The guest read a register (word for IRR/ISR/TMR). */
 void vlf_oracle_read(struct vlf_oracle *o, int vcpu, enum vlf_read_reg reg, unsigned word,
                      uint64_t value);
+/* An NMI reached vcpu (ICR delivery mode NMI). */
+void vlf_oracle_nmi_post(struct vlf_oracle *o, int vcpu);
+/* The CPU starts delivering an NMI (EVENTINJ type NMI). */
+void vlf_oracle_nmi_delivery(struct vlf_oracle *o, int vcpu);
+/* That delivery was cut by a #VMEXIT. */
+void vlf_oracle_nmi_interrupted(struct vlf_oracle *o, int vcpu);
+/* The guest's NMI handler starts running. */
+void vlf_oracle_nmi_service(struct vlf_oracle *o, int vcpu);
+/* The guest executed IRET: NMIs are taken again, whichever handler it ended
+ * (Intel SDM vol. 3, 6.7.1: blocking lasts until the next IRET). */
+void vlf_oracle_iret(struct vlf_oracle *o, int vcpu);
 /* After the drain: every accepted request serviced? */
 void vlf_oracle_finish(struct vlf_oracle *o);
 

@@ -6,7 +6,7 @@ static const char *const op_names[VLF_OP_COUNT] = {
     [VLF_OP_RUN] = "run",   [VLF_OP_NOP] = "nop",   [VLF_OP_STI] = "sti",   [VLF_OP_CLI] = "cli",
     [VLF_OP_CR8] = "cr8",   [VLF_OP_TPR] = "tpr",   [VLF_OP_EOI] = "eoi",   [VLF_OP_READ] = "read",
     [VLF_OP_HLT] = "hlt",   [VLF_OP_ACK] = "ack",   [VLF_OP_IRET] = "iret", [VLF_OP_IPI] = "ipi",
-    [VLF_OP_POST] = "post", [VLF_OP_EXIT] = "exit",
+    [VLF_OP_POST] = "post", [VLF_OP_EXIT] = "exit", [VLF_OP_NMI] = "nmi",
 };
 
 static const char *const policy_names[VLF_POLICY_COUNT] = {
@@ -110,9 +110,23 @@ static void decode_op(const uint8_t *b3, int nvcpus, struct vlf_op *op)
 		break;
 	case VLF_OP_IPI:
 		op->vector = a;
+		/* fall through */
+	case VLF_OP_NMI:
 		op->dest = b & 3;
 		if (op->dest == VLF_IPI_DEST)
 			op->dest_vcpu = (uint8_t)(((b >> 2) & 3) % nvcpus);
+		/* The self and all-including-self shorthands are invalid with
+		 * NMI delivery (Intel SDM vol. 3, table "Valid Combinations for
+		 * the Local xAPIC ICR"), so hardware's answer is undefined:
+		 * those bytes mean the sender's own APIC ID and a physical
+		 * destination instead. */
+		if (op->kind == VLF_OP_NMI && op->dest == VLF_IPI_SELF) {
+			op->dest = VLF_IPI_DEST;
+			op->dest_vcpu = op->vcpu;
+		} else if (op->kind == VLF_OP_NMI && op->dest == VLF_IPI_ALL) {
+			op->dest = VLF_IPI_DEST;
+			op->dest_vcpu = (uint8_t)(((b >> 2) & 3) % nvcpus);
+		}
 		break;
 	case VLF_OP_POST:
 		op->vector = a;
@@ -142,6 +156,9 @@ static void encode_op(const struct vlf_op *op, uint8_t *b3)
 		break;
 	case VLF_OP_IPI:
 		a = op->vector;
+		b = (uint8_t)(op->dest | op->dest_vcpu << 2);
+		break;
+	case VLF_OP_NMI:
 		b = (uint8_t)(op->dest | op->dest_vcpu << 2);
 		break;
 	case VLF_OP_POST:

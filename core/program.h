@@ -23,7 +23,7 @@
 
 #define VLF_MAX_OPS           1024
 #define VLF_HDR_CR8_INTERCEPT 0x20u
-#define VLF_OP_BYTES 3
+#define VLF_OP_BYTES          3
 
 enum vlf_op_kind {
 	VLF_OP_RUN,  /* VMRUN if in host, else one guest instruction */
@@ -40,6 +40,7 @@ enum vlf_op_kind {
 	VLF_OP_IPI,  /* the guest on vcpu writes its ICR */
 	VLF_OP_POST, /* a device posts a vector to vcpu (not a guest action) */
 	VLF_OP_EXIT, /* #VMEXIT of vcpu with a chosen reason */
+	VLF_OP_NMI,  /* the guest on vcpu writes its ICR: delivery mode NMI */
 	VLF_OP_COUNT
 };
 
@@ -74,6 +75,8 @@ enum vlf_exit_reason {
  *   READ: reg, word 0..7 (IRR/ISR/TMR only)
  *   IPI:  vector, dest shorthand, dest_vcpu (VLF_IPI_DEST only)
  *         a = vector, b = shorthand | dest_vcpu << 2
+ *   NMI:  dest shorthand, dest_vcpu as IPI (the ICR vector is ignored)
+ *         b = shorthand | dest_vcpu << 2
  *   POST: vector, level           a = vector, b = level
  *   EXIT: reason, during_delivery a = reason, b = during_delivery
  */

@@ -49,6 +49,12 @@ int vlf_op_format(const struct vlf_op *op, char *buf, size_t cap)
 			                vcpu, op->dest_vcpu, op->vector);
 		return snprintf(buf, cap, "%s vcpu=%u dest=%s vector=0x%02x", name, vcpu,
 		                vlf_ipi_dest_name((enum vlf_ipi_dest)op->dest), op->vector);
+	case VLF_OP_NMI:
+		if (op->dest == VLF_IPI_DEST)
+			return snprintf(buf, cap, "%s vcpu=%u dest=vcpu%u", name, vcpu,
+			                op->dest_vcpu);
+		return snprintf(buf, cap, "%s vcpu=%u dest=%s", name, vcpu,
+		                vlf_ipi_dest_name((enum vlf_ipi_dest)op->dest));
 	case VLF_OP_POST:
 		return snprintf(buf, cap, "%s vcpu=%u vector=0x%02x trigger=%s", name, vcpu,
 		                op->vector, op->level ? "level" : "edge");
@@ -109,6 +115,8 @@ static unsigned op_keys(unsigned kind)
 		return KB(K_VCPU) | KB(K_REG) | KB(K_WORD);
 	case VLF_OP_IPI:
 		return KB(K_VCPU) | KB(K_VECTOR) | KB(K_DEST);
+	case VLF_OP_NMI:
+		return KB(K_VCPU) | KB(K_DEST);
 	case VLF_OP_POST:
 		return KB(K_VCPU) | KB(K_VECTOR) | KB(K_TRIGGER);
 	case VLF_OP_EXIT:
@@ -393,6 +401,15 @@ static int parse_op(struct parser *ps, unsigned kind, char *rest, struct vlf_op 
 		if (get_number(ps, "vector", v[K_VECTOR], 0, 255, &x) < 0)
 			return -1;
 		op->vector = (uint8_t)x;
+		return 0;
+	case VLF_OP_NMI:
+		if (parse_dest(ps, v[K_DEST], op) < 0)
+			return -1;
+		if (op->dest == VLF_IPI_SELF || op->dest == VLF_IPI_ALL)
+			return fail(ps,
+			            "'nmi dest=%s' is an invalid ICR combination (that shorthand "
+			            "allows fixed delivery only); write dest=vcpuN or all-but-self",
+			            vlf_ipi_dest_name((enum vlf_ipi_dest)op->dest));
 		return 0;
 	case VLF_OP_POST:
 		if (get_number(ps, "vector", v[K_VECTOR], 0, 255, &x) < 0)

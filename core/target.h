@@ -48,6 +48,7 @@ struct vlf_config {
 #define VLF_EXIT_CR8_WRITE 0x18u
 #define VLF_EXIT_INTR      0x60u
 #define VLF_EXIT_VINTR     0x64u
+#define VLF_EXIT_IRET      0x74u
 #define VLF_EXIT_HLT       0x78u
 #define VLF_EXIT_IOIO      0x7bu
 #define VLF_EXIT_MSR       0x7cu
@@ -70,6 +71,9 @@ struct vlf_vmcb {
 	uint8_t intr_shadow;
 	uint8_t intercept_vintr;
 	uint8_t intercept_cr8_write;
+	/* SVM has no virtual NMI masking: a hypervisor intercepts the guest's
+	 * IRET to learn when an NMI handler is done. */
+	uint8_t intercept_iret;
 	uint64_t eventinj;
 	uint64_t exitintinfo;
 	uint64_t exitcode;

@@ -103,6 +103,8 @@ const char *vlf_exitcode_name(uint64_t code)
 		return "INTR";
 	case VLF_EXIT_VINTR:
 		return "VINTR";
+	case VLF_EXIT_IRET:
+		return "IRET";
 	case VLF_EXIT_HLT:
 		return "HLT";
 	case VLF_EXIT_IOIO:

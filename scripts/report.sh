@@ -72,7 +72,7 @@ stepword="step $step"
 [ "$step" != drain ] || stepword="the final drain"
 
 # The interleaving as a story, from the timeline.
-story=$(awk -v victim="$vcpu" -v vec="${vector#0x}" -v keystep="$step" -v inv="$inv" '
+story=$(awk -v victim="$vcpu" -v vec="${vector#0x}" -v keystep="$step" -v inv="$inv" -v cls="$cls" '
 function vname(v) { return "vCPU " v }
 function kv(line, key,    m) { if (match(line, key "=[^ ]*")) return substr(line, RSTART + length(key) + 1, RLENGTH - length(key) - 1); return "" }
 function describe(op,    kind, v, s) {
@@ -121,7 +121,8 @@ function flush(   i, s, ev) {
 	s = s "."
 	if (state != "" && (state != prev_state || cur == keystep)) s = s " Afterwards, for vector 0x" vec " on " vname(victim) ": " state "."
 	if (cur == keystep) {
-		if (inv == "lost-vector") s = s " **This is where the request is lost**: real hardware latches it in IRR, the target merges it into a bit it still holds."
+		if (inv == "lost-vector" && cls ~ /tgtirr/) s = s " **This is where the request is lost**: real hardware latches it in IRR, the target merges it into a bit it still holds."
+		else if (inv == "lost-vector") s = s " **This is the request that is never delivered.**"
 		else s = s " **Here the `" inv "` check breaks.**"
 	}
 	print s
@@ -177,7 +178,10 @@ else
 fi
 summary="Under ${where%%:*}, $what."
 if [ "$inv" = lost-vector ]; then
-	summary="$summary Vector $vector on vCPU $vcpu was requested again at $stepword, when $classtext. The target coalesced the new request into the stale IRR bit, so the guest ran its handler once for two requests that real hardware delivers separately ($detail). A guest that waits for every IPI it sends to be handled (TLB shootdowns, rendezvous) can hang waiting for the lost one."
+	case "$cls" in
+	*tgtirr*) summary="$summary Vector $vector on vCPU $vcpu was requested again at $stepword, when $classtext. The target coalesced the new request into the stale IRR bit, so the guest ran its handler once for two requests that real hardware delivers separately ($detail). A guest that waits for every IPI it sends to be handled (TLB shootdowns, rendezvous) can hang waiting for the lost one." ;;
+	*) summary="$summary Vector $vector on vCPU $vcpu was requested at $stepword, when $classtext. The target took the request, but the guest never ran its handler, not even after the drain, in which the vCPU runs with IF=1 and TPR=0 until nothing is pending ($detail). Read the steps below for what kept it from the guest." ;;
+	esac
 else
 	summary="$summary The check broke at $stepword, for vector $vector on vCPU $vcpu, when $classtext: \`$detail\`."
 fi

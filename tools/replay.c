@@ -199,11 +199,14 @@ static const char *state_word(int irr, int isr)
 /* Does op (on a machine of nvcpus) request vector at vcpu? */
 static int op_requests(const struct vlf_op *op, int nvcpus, int vcpu, int vector)
 {
-	if (op->vector != vector)
+	/* An NMI violation names vector 2, the NMI's IDT vector. */
+	if (op->kind == VLF_OP_NMI && vector != 2)
+		return 0;
+	if (op->kind != VLF_OP_NMI && op->vector != vector)
 		return 0;
 	if (op->kind == VLF_OP_POST)
 		return op->vcpu == vcpu;
-	if (op->kind != VLF_OP_IPI)
+	if (op->kind != VLF_OP_IPI && op->kind != VLF_OP_NMI)
 		return 0;
 	switch (op->dest) {
 	case VLF_IPI_DEST:

@@ -437,6 +437,7 @@ static void fb_vmcb_load(void *arg, int vcpu, struct vlf_vmcb *out)
 	out->intr_shadow = (uint8_t)ctrl->intr_shadow;
 	out->intercept_vintr = fb_get_intercept(t, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_VINTR) != 0;
 	out->intercept_cr8_write = fb_get_intercept(t, vcpu, VMCB_CR_INTCPT, BIT(8) << 16) != 0;
+	out->intercept_iret = fb_get_intercept(t, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_IRET) != 0;
 	out->eventinj = ctrl->eventinj;
 	out->exitintinfo = ctrl->exitintinfo;
 	out->exitcode = ctrl->exitcode;
@@ -462,6 +463,7 @@ static void fb_vmcb_store(void *arg, int vcpu, const struct vlf_vmcb *in)
 	ctrl->intr_shadow = in->intr_shadow & 1;
 	fb_set_intercept(t, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_VINTR, in->intercept_vintr != 0);
 	fb_set_intercept(t, vcpu, VMCB_CR_INTCPT, BIT(8) << 16, in->intercept_cr8_write != 0);
+	fb_set_intercept(t, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_IRET, in->intercept_iret != 0);
 	ctrl->eventinj = in->eventinj;
 	ctrl->exitintinfo = in->exitintinfo;
 	ctrl->exitcode = in->exitcode;

@@ -155,6 +155,8 @@ static void test_format(void)
 	     "ipi vcpu=0 dest=all-but-self vector=0xef"},
 	    {{.kind = VLF_OP_IPI, .vcpu = 2, .vector = 7, .dest_vcpu = 3},
 	     "ipi vcpu=2 dest=vcpu3 vector=0x07"},
+	    {{.kind = VLF_OP_NMI, .vcpu = 1, .dest_vcpu = 2}, "nmi vcpu=1 dest=vcpu2"},
+	    {{.kind = VLF_OP_NMI, .dest = VLF_IPI_ALL_BUT_SELF}, "nmi vcpu=0 dest=all-but-self"},
 	    {{.kind = VLF_OP_POST, .vcpu = 1, .vector = 0x80, .level = 1},
 	     "post vcpu=1 vector=0x80 trigger=level"},
 	    {{.kind = VLF_OP_EXIT, .reason = VLF_EXITR_NPF, .during_delivery = 1},

@@ -175,5 +175,47 @@ int main(void)
 	vlf_oracle_read(&o, 0, VLF_REG_TPR, 0, 0xff);
 	CHECK(fired(VLF_INV_DOUBLE_SERVICE));
 	CHECK(strcmp(vlf_invariant_name(VLF_INV_LOST_VECTOR), "lost-vector") == 0);
+	/* NMIs: one latched while another is in flight, the rest merge. */
+	fresh(0);
+	vlf_oracle_nmi_post(&o, 1);
+	vlf_oracle_nmi_post(&o, 1); /* merges: not yet taken */
+	vlf_oracle_nmi_delivery(&o, 1);
+	vlf_oracle_nmi_service(&o, 1);
+	vlf_oracle_nmi_post(&o, 1); /* latched behind the running handler */
+	vlf_oracle_finish(&o);
+	CHECK(fired(VLF_INV_LOST_VECTOR) && o.v.vector == 2 && o.v.site == VLF_SITE_NMI_LOST);
+	/* ...and it may only be delivered after an IRET, any IRET. */
+	fresh(0);
+	vlf_oracle_nmi_post(&o, 0);
+	vlf_oracle_nmi_delivery(&o, 0);
+	vlf_oracle_nmi_service(&o, 0);
+	vlf_oracle_nmi_post(&o, 0);
+	vlf_oracle_nmi_delivery(&o, 0);
+	CHECK(fired(VLF_INV_NMI_BLOCKED) && o.v.site == VLF_SITE_NMI_NESTED);
+	fresh(0);
+	vlf_oracle_nmi_post(&o, 0);
+	vlf_oracle_nmi_delivery(&o, 0);
+	vlf_oracle_nmi_service(&o, 0);
+	vlf_oracle_nmi_post(&o, 0);
+	vlf_oracle_iret(&o, 0);
+	vlf_oracle_nmi_delivery(&o, 0);
+	vlf_oracle_nmi_service(&o, 0);
+	vlf_oracle_finish(&o);
+	CHECK(!o.violated);
+	/* An NMI nobody sent, or a cut NMI's handler run twice. */
+	fresh(0);
+	vlf_oracle_nmi_delivery(&o, 0);
+	CHECK(fired(VLF_INV_DOUBLE_SERVICE) && o.v.site == VLF_SITE_NMI_NOT_PENDING);
+	fresh(0);
+	vlf_oracle_nmi_post(&o, 0);
+	vlf_oracle_nmi_delivery(&o, 0);
+	vlf_oracle_nmi_interrupted(&o, 0);
+	vlf_oracle_nmi_delivery(&o, 0); /* re-injection: no IRET needed */
+	vlf_oracle_nmi_service(&o, 0);
+	CHECK(!o.violated);
+	vlf_oracle_iret(&o, 0);
+	vlf_oracle_nmi_delivery(&o, 0);
+	CHECK(fired(VLF_INV_DOUBLE_SERVICE));
+
 	return CHECK_DONE();
 }

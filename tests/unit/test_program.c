@@ -31,6 +31,9 @@ static int in_range(const struct vlf_program *p)
 			return 0;
 		if (op->reason >= VLF_EXITR_COUNT || op->level > 1 || op->during_delivery > 1)
 			return 0;
+		if (op->kind == VLF_OP_NMI &&
+		    (op->vector != 0 || op->dest == VLF_IPI_SELF || op->dest == VLF_IPI_ALL))
+			return 0;
 	}
 	return 1;
 }
@@ -65,6 +68,24 @@ int main(void)
 	buf[1] = (uint8_t)(VLF_OP_NOP | 3 << 5);
 	vlf_decode(buf, 4, -1, &a);
 	CHECK(a.ops[0].kind == VLF_OP_NOP && a.ops[0].vcpu == 1);
+
+	/* NMI: the shorthands invalid with NMI delivery never come out of the
+	 * decoder (self -> the sender's own ID, all -> a physical destination). */
+	buf[0] = 0x03; /* 4 vCPUs */
+	buf[1] = (uint8_t)(VLF_OP_NMI | 2 << 5);
+	buf[2] = 0x41; /* ignored */
+	buf[3] = VLF_IPI_SELF;
+	buf[4] = (uint8_t)(VLF_OP_NMI | 1 << 5);
+	buf[5] = 0;
+	buf[6] = (uint8_t)(VLF_IPI_ALL | 3 << 2);
+	buf[7] = (uint8_t)VLF_OP_NMI;
+	buf[8] = 0;
+	buf[9] = VLF_IPI_ALL_BUT_SELF;
+	vlf_decode(buf, 10, -1, &a);
+	CHECK(a.nops == 3 && a.ops[0].kind == VLF_OP_NMI && a.ops[0].vector == 0);
+	CHECK(a.ops[0].dest == VLF_IPI_DEST && a.ops[0].dest_vcpu == 2);
+	CHECK(a.ops[1].dest == VLF_IPI_DEST && a.ops[1].dest_vcpu == 3);
+	CHECK(a.ops[2].dest == VLF_IPI_ALL_BUT_SELF);
 
 	/* Random inputs: in range, and encode(decode(x)) is a fixed point. */
 	for (int iter = 0; iter < 20000; iter++) {

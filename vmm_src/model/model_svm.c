@@ -107,12 +107,37 @@ static int can_inject(const struct vlf_vmcb *c)
 	return !if_off && !shadow && !busy;
 }
 
+/*
+ * An NMI goes in through EVENTINJ. SVM does not mask NMIs for the guest, so
+ * until the handler's IRET (intercepted) no other NMI may be injected.
+ * Returns 1 if a pending NMI had to wait for the guest.
+ */
+static int inject_nmi(struct model_vcpu *vc)
+{
+	struct vlf_vmcb *c = &vc->vmcb;
+
+	if (!vc->nmi_pending)
+		return 0;
+#ifndef VLF_BUG_NMI_IGNORES_BLOCKING
+	/* Seeded bug NMI_IGNORES_BLOCKING drops this: a second NMI is injected
+	 * while the first one's handler still runs. */
+	if (c->intercept_iret)
+		return 0; /* the IRET exit brings us back */
+#endif
+	if (c->intr_shadow || (c->eventinj & VLF_EVT_VALID))
+		return 1;
+	c->eventinj = VLF_EVT_MAKE(2, VLF_EVT_TYPE_NMI);
+	vc->nmi_pending = 0;
+	c->intercept_iret = 1;
+	return 0;
+}
+
 void model_svm_prepare_entry(struct model_vm *vm, int vcpu)
 {
 	struct model_vcpu *vc = &vm->vcpu[vcpu];
 	struct vlf_vmcb *c = &vc->vmcb;
 	struct model_vlapic *l = &vc->vlapic;
-	int vec;
+	int vec, nmi_waits;
 
 	/* A stale interrupt shadow must not outlive the emulated instruction. */
 #if defined(VLF_BUG_SHADOW_DROPPED)
@@ -127,6 +152,7 @@ void model_svm_prepare_entry(struct model_vm *vm, int vcpu)
 		c->intr_shadow = 0;
 #endif
 	reinject_cut_event(vc);
+	nmi_waits = inject_nmi(vc);
 
 	switch (vm->cfg.policy) {
 	case VLF_POLICY_VIRQ:
@@ -162,6 +188,10 @@ void model_svm_prepare_entry(struct model_vm *vm, int vcpu)
 		close_window(c);
 		break;
 	}
+	/* The window exit comes as soon as the shadow or the event is gone
+	 * (and IF=1: SVM has no NMI window of its own). */
+	if (nmi_waits && vm->cfg.policy == VLF_POLICY_EVENTINJ)
+		open_window(c);
 #ifndef VLF_BUG_VTPR_NOT_SYNCED
 	/* Seeded bug VTPR_NOT_SYNCED drops this: V_TPR is not refreshed from
 	 * the vLAPIC at entry, so after a LAPIC TPR write (or an intercepted
@@ -216,6 +246,16 @@ void model_svm_handle_exit(struct model_vm *vm, int vcpu)
 		if (c->exitcode == VLF_EXIT_VINTR)
 			close_window(c);
 		break;
+	}
+	if (c->exitcode == VLF_EXIT_IRET) {
+		/* The NMI handler is returning: NMIs may go in again, but not
+		 * before the IRET itself has run (the shadow holds them). */
+		c->intercept_iret = 0;
+#ifndef VLF_BUG_NMI_IRET_NO_SHADOW
+		/* Seeded bug NMI_IRET_NO_SHADOW drops this: the next NMI goes in
+		 * at the VMRUN that resumes the IRET, before the IRET has run. */
+		c->intr_shadow = 1;
+#endif
 	}
 	if (c->exitintinfo & VLF_EVT_VALID)
 		vc->exit_intinfo = c->exitintinfo;

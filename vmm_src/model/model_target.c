@@ -21,6 +21,14 @@ void model_vm_post(struct model_vm *vm, int vcpu, int vector, int level)
 		vm->vcpu[vcpu].notified = 1;
 }
 
+void model_vm_nmi(struct model_vm *vm, int vcpu)
+{
+	if (vcpu < 0 || vcpu >= vm->cfg.nvcpus)
+		return;
+	vm->vcpu[vcpu].nmi_pending = 1;
+	vm->vcpu[vcpu].notified = 1;
+}
+
 void model_vm_eoi_broadcast(struct model_vm *vm, int vcpu, int vector)
 {
 	if (vm->host->eoi_broadcast)
@@ -40,6 +48,7 @@ static void reset(void *t, const struct vlf_config *cfg)
 		vc->exit_intinfo = 0;
 		vc->exit_rip = 0;
 		vc->entry_v_tpr = 0;
+		vc->nmi_pending = 0;
 		vc->notified = 0;
 	}
 }
@@ -126,7 +135,7 @@ static int has_pending(void *t, int vcpu)
 {
 	struct model_vcpu *vc = &((struct model_vm *)t)->vcpu[vcpu];
 
-	return !bm_empty(vc->vlapic.irr) || vc->vlapic.virq_pending >= 0 ||
+	return !bm_empty(vc->vlapic.irr) || vc->vlapic.virq_pending >= 0 || vc->nmi_pending ||
 	       (vc->exit_intinfo & VLF_EVT_VALID) || (vc->vmcb.eventinj & VLF_EVT_VALID);
 }
 

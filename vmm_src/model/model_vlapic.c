@@ -136,11 +136,11 @@ static void send_ipi(struct model_vlapic *l, uint64_t icr)
 	unsigned dest = l->x2apic ? (unsigned)(icr >> 32) : (unsigned)(icr >> 56);
 	int n = model_vm_nvcpus(l->vm);
 
-	if (mode != 0)
-		return; /* only fixed delivery is modelled */
+	if (mode != 0 && mode != 4)
+		return; /* fixed and NMI delivery are modelled */
 #ifndef VLF_BUG_ILLEGAL_VECTOR_ACCEPTED
 	/* Seeded bug ILLEGAL_VECTOR_ACCEPTED drops this too (send side). */
-	if (vector < 16) {
+	if (mode == 0 && vector < 16) {
 		l->esr |= MODEL_ESR_SEND_ILLEGAL;
 		return;
 	}
@@ -174,7 +174,9 @@ static void send_ipi(struct model_vlapic *l, uint64_t icr)
 #endif
 			break;
 		}
-		if (hit)
+		if (hit && mode == 4)
+			model_vm_nmi(l->vm, d);
+		else if (hit)
 			model_vm_post(l->vm, d, (int)vector, 0);
 	}
 }

@@ -13,6 +13,7 @@ struct model_vcpu {
 	uint64_t exit_intinfo; /* event cut by the last #VMEXIT, to re-inject */
 	uint64_t exit_rip;     /* RIP at the last #VMEXIT */
 	uint8_t entry_v_tpr;   /* V_TPR as we set it at the last VMRUN */
+	int nmi_pending;
 	int notified;
 };
 
@@ -24,6 +25,7 @@ struct model_vm {
 
 int model_vm_nvcpus(const struct model_vm *vm);
 void model_vm_post(struct model_vm *vm, int vcpu, int vector, int level);
+void model_vm_nmi(struct model_vm *vm, int vcpu);
 void model_vm_eoi_broadcast(struct model_vm *vm, int vcpu, int vector);
 
 /* model_svm.c: the SVM injection policies */
