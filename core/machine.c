@@ -469,6 +469,8 @@ static uint32_t reg_offset(enum vlf_read_reg reg, unsigned word)
 		return VLF_LAPIC_TMR0 + 0x10u * word;
 	case VLF_REG_TPR:
 		return VLF_LAPIC_TPR;
+	case VLF_REG_CCR:
+		return VLF_LAPIC_TIMER_CCR;
 	default:
 		return VLF_LAPIC_PPR;
 	}
@@ -532,6 +534,46 @@ static void op_ipi(struct vlf_machine *m, int v, const struct vlf_op *op)
 			post(m, d, op->vector, 0);
 	}
 	skip_instruction(m, v);
+}
+
+static void op_lvt(struct vlf_machine *m, int v, const struct vlf_op *op)
+{
+	uint32_t lvt =
+	    op->vector | (op->masked ? VLF_LVT_MASKED : 0) | (op->periodic ? VLF_LVT_PERIODIC : 0);
+
+	if (!lapic_trap(m, v))
+		return;
+	m->ops->lapic_write(m->t, v, VLF_LAPIC_LVT_TIMER, lvt);
+	vlf_oracle_timer_lvt(&m->oracle, v, lvt);
+	skip_instruction(m, v);
+}
+
+/* DCR first, so that the new divider only ever applies to a fresh count. */
+static void op_tmict(struct vlf_machine *m, int v, const struct vlf_op *op)
+{
+	if (!lapic_trap(m, v))
+		return;
+	m->ops->lapic_write(m->t, v, VLF_LAPIC_TIMER_DCR, vlf_dcr_encode(op->divide_log2));
+	skip_instruction(m, v);
+	if (!lapic_trap(m, v))
+		return;
+	m->ops->lapic_write(m->t, v, VLF_LAPIC_TIMER_ICR, op->count);
+	vlf_oracle_timer_load(&m->oracle, v, op->divide_log2, op->count);
+	skip_instruction(m, v);
+}
+
+static void op_wait(struct vlf_machine *m, const struct vlf_op *op)
+{
+	int raised[VLF_MAX_VCPUS];
+
+	m->ops->advance_time(m->t, op->count);
+	vlf_oracle_wait(&m->oracle, op->count, raised);
+	for (int v = 0; v < m->cfg.nvcpus; v++) {
+		if (raised[v] < 0)
+			continue;
+		VLF_TRACE(m, v, "the timer expires: vector 0x%02x", raised[v]);
+		post(m, v, (unsigned)raised[v], 0);
+	}
 }
 
 static void op_exit(struct vlf_machine *m, int v, const struct vlf_op *op)
@@ -614,6 +656,15 @@ static void exec_op(struct vlf_machine *m, const struct vlf_op *op)
 		break;
 	case VLF_OP_NMI:
 		op_ipi(m, v, op);
+		break;
+	case VLF_OP_LVT:
+		op_lvt(m, v, op);
+		break;
+	case VLF_OP_TMICT:
+		op_tmict(m, v, op);
+		break;
+	case VLF_OP_WAIT:
+		op_wait(m, op);
 		break;
 	case VLF_OP_COUNT:
 		break;

@@ -49,6 +49,7 @@ static const char *const site_names[VLF_SITE_COUNT] = {
     [VLF_SITE_NMI_NOT_PENDING] = "nmi-not-pending",
     [VLF_SITE_NMI_HANDLER_TWICE] = "nmi-handler-twice",
     [VLF_SITE_NMI_NESTED] = "nmi-nested",
+    [VLF_SITE_READ_CCR] = "read-ccr",
 };
 
 const char *vlf_site_name(enum vlf_site site)
@@ -138,7 +139,9 @@ void vlf_oracle_reset(struct vlf_oracle *o, const struct vlf_config *cfg)
 		c->nmi_blocked = 0;
 		c->nmi_posts = 0;
 		c->nmi_services = 0;
+		vlf_ref_timer_reset(&c->timer);
 	}
+	o->now = 0;
 }
 
 void vlf_oracle_post(struct vlf_oracle *o, int vcpu, unsigned vector, int level)
@@ -293,6 +296,47 @@ void vlf_oracle_eoi(struct vlf_oracle *o, int vcpu, int retired, int broadcast)
 		     broadcast);
 }
 
+void vlf_oracle_timer_lvt(struct vlf_oracle *o, int vcpu, uint32_t lvt)
+{
+	o->cpu[vcpu].timer.lvt = lvt;
+}
+
+void vlf_oracle_timer_load(struct vlf_oracle *o, int vcpu, unsigned divide_log2, uint32_t count)
+{
+	vlf_ref_timer_set_divide(&o->cpu[vcpu].timer, divide_log2);
+	vlf_ref_timer_load(&o->cpu[vcpu].timer, count, o->now);
+}
+
+void vlf_oracle_wait(struct vlf_oracle *o, uint64_t ticks, int raised[VLF_MAX_VCPUS])
+{
+	o->now += ticks;
+	for (int i = 0; i < VLF_MAX_VCPUS; i++) {
+		struct vlf_ref_timer *t = &o->cpu[i].timer;
+
+		raised[i] = -1;
+		/* Several expiries with no instruction between merge in IRR. */
+		if (vlf_ref_timer_advance(t, o->now) > 0 && !(t->lvt & VLF_LVT_MASKED))
+			raised[i] = (int)(t->lvt & 0xffu);
+	}
+}
+
+static void read_ccr(struct vlf_oracle *o, int vcpu, uint64_t value)
+{
+	uint32_t lo, hi;
+
+	vlf_ref_timer_ccr(&o->cpu[vcpu].timer, o->now, &lo, &hi);
+	if (value >= lo && value <= hi)
+		return;
+	if (lo == hi)
+		fail(o, VLF_INV_READ_MISMATCH, VLF_SITE_READ_CCR, vcpu, -1,
+		     "guest read the timer's current count = %llu, hardware would give %u",
+		     (unsigned long long)value, lo);
+	else
+		fail(o, VLF_INV_READ_MISMATCH, VLF_SITE_READ_CCR, vcpu, -1,
+		     "guest read the timer's current count = %llu, hardware would give %u or %u",
+		     (unsigned long long)value, lo, hi);
+}
+
 static enum vlf_site read_site(enum vlf_read_reg reg, uint64_t value, uint64_t diff)
 {
 	static const enum vlf_site by_reg[VLF_REG_COUNT] = {
@@ -339,6 +383,9 @@ void vlf_oracle_read(struct vlf_oracle *o, int vcpu, enum vlf_read_reg reg, unsi
 	case VLF_REG_CR8:
 		want = r->tpr >> 4;
 		break;
+	case VLF_REG_CCR:
+		read_ccr(o, vcpu, value);
+		return;
 	default:
 		return;
 	}

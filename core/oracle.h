@@ -10,6 +10,7 @@
 
 #include "program.h"
 #include "ref_lapic.h"
+#include "ref_timer.h"
 #include "target.h"
 
 enum vlf_invariant {
@@ -55,6 +56,7 @@ enum vlf_site {
 	VLF_SITE_NMI_NOT_PENDING,
 	VLF_SITE_NMI_HANDLER_TWICE,
 	VLF_SITE_NMI_NESTED,
+	VLF_SITE_READ_CCR,
 	VLF_SITE_COUNT
 };
 
@@ -92,6 +94,7 @@ struct vlf_oracle_vcpu {
 	uint8_t nmi_blocked;   /* delivered; no IRET executed since */
 	uint16_t nmi_posts;    /* requests not coalesced */
 	uint16_t nmi_services; /* NMI handler entries */
+	struct vlf_ref_timer timer;
 };
 
 struct vlf_oracle {
@@ -104,6 +107,7 @@ struct vlf_oracle {
 	/* running totals, so the per-run checks need no scan of 256 vectors */
 	unsigned services;
 	unsigned outstanding; /* accepted requests not yet serviced */
+	uint64_t now;         /* ticks of the LAPIC timers' input clock */
 	struct vlf_oracle_vcpu cpu[VLF_MAX_VCPUS];
 };
 
@@ -171,6 +175,16 @@ void vlf_oracle_nmi_service(struct vlf_oracle *o, int vcpu);
 /* The guest executed IRET: NMIs are taken again, whichever handler it ended
  * (Intel SDM vol. 3, 6.7.1: blocking lasts until the next IRET). */
 void vlf_oracle_iret(struct vlf_oracle *o, int vcpu);
+/* The guest wrote its LVT timer register. */
+void vlf_oracle_timer_lvt(struct vlf_oracle *o, int vcpu, uint32_t lvt);
+/* The guest wrote DCR (divide by 2^divide_log2), then the initial count. */
+void vlf_oracle_timer_load(struct vlf_oracle *o, int vcpu, unsigned divide_log2, uint32_t count);
+/*
+ * Time passes: ticks more. Returns, per vCPU, the vector its timer raised
+ * in that time (-1 if none); the caller posts it (a device post, as far as
+ * the reference LAPIC is concerned).
+ */
+void vlf_oracle_wait(struct vlf_oracle *o, uint64_t ticks, int raised[VLF_MAX_VCPUS]);
 /* After the drain: every accepted request serviced? */
 void vlf_oracle_finish(struct vlf_oracle *o);
 

@@ -3,10 +3,12 @@
 #include <string.h>
 
 static const char *const op_names[VLF_OP_COUNT] = {
-    [VLF_OP_RUN] = "run",   [VLF_OP_NOP] = "nop",   [VLF_OP_STI] = "sti",   [VLF_OP_CLI] = "cli",
-    [VLF_OP_CR8] = "cr8",   [VLF_OP_TPR] = "tpr",   [VLF_OP_EOI] = "eoi",   [VLF_OP_READ] = "read",
-    [VLF_OP_HLT] = "hlt",   [VLF_OP_ACK] = "ack",   [VLF_OP_IRET] = "iret", [VLF_OP_IPI] = "ipi",
-    [VLF_OP_POST] = "post", [VLF_OP_EXIT] = "exit", [VLF_OP_NMI] = "nmi",
+    [VLF_OP_RUN] = "run",   [VLF_OP_NOP] = "nop",     [VLF_OP_STI] = "sti",
+    [VLF_OP_CLI] = "cli",   [VLF_OP_CR8] = "cr8",     [VLF_OP_TPR] = "tpr",
+    [VLF_OP_EOI] = "eoi",   [VLF_OP_READ] = "read",   [VLF_OP_HLT] = "hlt",
+    [VLF_OP_ACK] = "ack",   [VLF_OP_IRET] = "iret",   [VLF_OP_IPI] = "ipi",
+    [VLF_OP_POST] = "post", [VLF_OP_EXIT] = "exit",   [VLF_OP_NMI] = "nmi",
+    [VLF_OP_LVT] = "lvt",   [VLF_OP_TMICT] = "tmict", [VLF_OP_WAIT] = "wait",
 };
 
 static const char *const policy_names[VLF_POLICY_COUNT] = {
@@ -16,8 +18,8 @@ static const char *const policy_names[VLF_POLICY_COUNT] = {
 };
 
 static const char *const reg_names[VLF_REG_COUNT] = {
-    [VLF_REG_IRR] = "irr", [VLF_REG_ISR] = "isr", [VLF_REG_TMR] = "tmr",
-    [VLF_REG_TPR] = "tpr", [VLF_REG_PPR] = "ppr", [VLF_REG_CR8] = "cr8",
+    [VLF_REG_IRR] = "irr", [VLF_REG_ISR] = "isr", [VLF_REG_TMR] = "tmr", [VLF_REG_TPR] = "tpr",
+    [VLF_REG_PPR] = "ppr", [VLF_REG_CR8] = "cr8", [VLF_REG_CCR] = "ccr",
 };
 
 static const char *const exit_names[VLF_EXITR_COUNT] = {
@@ -136,6 +138,19 @@ static void decode_op(const uint8_t *b3, int nvcpus, struct vlf_op *op)
 		op->reason = (uint8_t)(a % VLF_EXITR_COUNT);
 		op->during_delivery = b & 1;
 		break;
+	case VLF_OP_LVT:
+		op->vector = a;
+		op->periodic = b & 1;
+		op->masked = (b >> 1) & 1;
+		break;
+	case VLF_OP_TMICT:
+		op->count = (uint16_t)(a | (b & 0x1f) << 8);
+		op->divide_log2 = b >> 5;
+		break;
+	case VLF_OP_WAIT:
+		op->vcpu = 0;
+		op->count = (uint16_t)(a | b << 8);
+		break;
 	default:
 		break;
 	}
@@ -168,6 +183,18 @@ static void encode_op(const struct vlf_op *op, uint8_t *b3)
 	case VLF_OP_EXIT:
 		a = op->reason;
 		b = op->during_delivery;
+		break;
+	case VLF_OP_LVT:
+		a = op->vector;
+		b = (uint8_t)(op->periodic | op->masked << 1);
+		break;
+	case VLF_OP_TMICT:
+		a = (uint8_t)op->count;
+		b = (uint8_t)((op->count >> 8) | op->divide_log2 << 5);
+		break;
+	case VLF_OP_WAIT:
+		a = (uint8_t)op->count;
+		b = (uint8_t)(op->count >> 8);
 		break;
 	default:
 		break;

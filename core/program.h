@@ -26,21 +26,24 @@
 #define VLF_OP_BYTES          3
 
 enum vlf_op_kind {
-	VLF_OP_RUN,  /* VMRUN if in host, else one guest instruction */
-	VLF_OP_NOP,  /* one guest instruction (VMRUN first if in host) */
-	VLF_OP_STI,  /* guest STI: IF=1, one-instruction shadow */
-	VLF_OP_CLI,  /* guest CLI */
-	VLF_OP_CR8,  /* guest MOV CR8 <- value (0..15) */
-	VLF_OP_TPR,  /* guest writes LAPIC TPR <- value (0..255) */
-	VLF_OP_EOI,  /* guest writes LAPIC EOI */
-	VLF_OP_READ, /* guest reads a LAPIC register (or CR8) */
-	VLF_OP_HLT,  /* guest HLT (intercepted: #VMEXIT HLT) */
-	VLF_OP_ACK,  /* the running handler does its work ("acks" the sender) */
-	VLF_OP_IRET, /* the running handler returns: IF restored */
-	VLF_OP_IPI,  /* the guest on vcpu writes its ICR */
-	VLF_OP_POST, /* a device posts a vector to vcpu (not a guest action) */
-	VLF_OP_EXIT, /* #VMEXIT of vcpu with a chosen reason */
-	VLF_OP_NMI,  /* the guest on vcpu writes its ICR: delivery mode NMI */
+	VLF_OP_RUN,   /* VMRUN if in host, else one guest instruction */
+	VLF_OP_NOP,   /* one guest instruction (VMRUN first if in host) */
+	VLF_OP_STI,   /* guest STI: IF=1, one-instruction shadow */
+	VLF_OP_CLI,   /* guest CLI */
+	VLF_OP_CR8,   /* guest MOV CR8 <- value (0..15) */
+	VLF_OP_TPR,   /* guest writes LAPIC TPR <- value (0..255) */
+	VLF_OP_EOI,   /* guest writes LAPIC EOI */
+	VLF_OP_READ,  /* guest reads a LAPIC register (or CR8) */
+	VLF_OP_HLT,   /* guest HLT (intercepted: #VMEXIT HLT) */
+	VLF_OP_ACK,   /* the running handler does its work ("acks" the sender) */
+	VLF_OP_IRET,  /* the running handler returns: IF restored */
+	VLF_OP_IPI,   /* the guest on vcpu writes its ICR */
+	VLF_OP_POST,  /* a device posts a vector to vcpu (not a guest action) */
+	VLF_OP_EXIT,  /* #VMEXIT of vcpu with a chosen reason */
+	VLF_OP_NMI,   /* the guest on vcpu writes its ICR: delivery mode NMI */
+	VLF_OP_LVT,   /* the guest writes its LVT timer register */
+	VLF_OP_TMICT, /* the guest writes DCR, then the timer's initial count */
+	VLF_OP_WAIT,  /* time passes (no guest instruction runs meanwhile) */
 	VLF_OP_COUNT
 };
 
@@ -51,6 +54,7 @@ enum vlf_read_reg {
 	VLF_REG_TPR,
 	VLF_REG_PPR,
 	VLF_REG_CR8,
+	VLF_REG_CCR, /* the timer's current count */
 	VLF_REG_COUNT
 };
 
@@ -78,6 +82,12 @@ enum vlf_exit_reason {
  *   NMI:  dest shorthand, dest_vcpu as IPI (the ICR vector is ignored)
  *         b = shorthand | dest_vcpu << 2
  *   POST: vector, level           a = vector, b = level
+ *   LVT:  vector, periodic, masked a = vector, b = periodic | masked << 1
+ *   TMICT: count 0..8191 (0 stops the timer), divide_log2 0..7 (the timer
+ *         counts once every 2^divide_log2 ticks)
+ *         a = count & 0xff, b = count >> 8 | divide_log2 << 5
+ *   WAIT: ticks 0..65535 of the timer's input clock; vcpu is always 0
+ *         a = ticks & 0xff, b = ticks >> 8
  *   EXIT: reason, during_delivery a = reason, b = during_delivery
  */
 struct vlf_op {
@@ -92,7 +102,13 @@ struct vlf_op {
 	uint8_t level;
 	uint8_t reason;
 	uint8_t during_delivery;
+	uint8_t periodic;
+	uint8_t masked;
+	uint8_t divide_log2;
+	uint16_t count; /* TMICT: initial count; WAIT: ticks */
 };
+
+#define VLF_TMICT_MAX 8191u
 
 struct vlf_program {
 	struct vlf_config cfg;

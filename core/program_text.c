@@ -11,6 +11,8 @@ static const char *const apic_names[] = {
 static const char *const cr8_names[] = {"passthrough", "intercept"};
 static const char *const trigger_names[] = {"edge", "level"};
 static const char *const yes_no_names[] = {"no", "yes"};
+static const char *const timer_mode_names[] = {"oneshot", "periodic"};
+static const char *const divide_names[] = {"1", "2", "4", "8", "16", "32", "64", "128"};
 
 #define NAME_OR_Q(tbl, i) ((unsigned)(i) < sizeof(tbl) / sizeof((tbl)[0]) ? (tbl)[i] : "?")
 
@@ -55,6 +57,15 @@ int vlf_op_format(const struct vlf_op *op, char *buf, size_t cap)
 			                op->dest_vcpu);
 		return snprintf(buf, cap, "%s vcpu=%u dest=%s", name, vcpu,
 		                vlf_ipi_dest_name((enum vlf_ipi_dest)op->dest));
+	case VLF_OP_LVT:
+		return snprintf(buf, cap, "%s vcpu=%u vector=0x%02x mode=%s masked=%s", name, vcpu,
+		                op->vector, op->periodic ? "periodic" : "oneshot",
+		                op->masked ? "yes" : "no");
+	case VLF_OP_TMICT:
+		return snprintf(buf, cap, "%s vcpu=%u count=%u divide=%s", name, vcpu, op->count,
+		                NAME_OR_Q(divide_names, op->divide_log2));
+	case VLF_OP_WAIT:
+		return snprintf(buf, cap, "%s ticks=%u", name, op->count);
 	case VLF_OP_POST:
 		return snprintf(buf, cap, "%s vcpu=%u vector=0x%02x trigger=%s", name, vcpu,
 		                op->vector, op->level ? "level" : "edge");
@@ -93,6 +104,11 @@ enum op_key {
 	K_TRIGGER,
 	K_REASON,
 	K_DURING,
+	K_MODE,
+	K_MASKED,
+	K_COUNT,
+	K_DIVIDE,
+	K_TICKS,
 	K_OP_COUNT
 };
 
@@ -100,6 +116,8 @@ static const char *const op_key_names[K_OP_COUNT] = {
     [K_VCPU] = "vcpu",       [K_VALUE] = "value",   [K_REG] = "reg",
     [K_WORD] = "word",       [K_VECTOR] = "vector", [K_DEST] = "dest",
     [K_TRIGGER] = "trigger", [K_REASON] = "reason", [K_DURING] = "during-delivery",
+    [K_MODE] = "mode",       [K_MASKED] = "masked", [K_COUNT] = "count",
+    [K_DIVIDE] = "divide",   [K_TICKS] = "ticks",
 };
 
 #define KB(k) (1u << (k))
@@ -121,6 +139,12 @@ static unsigned op_keys(unsigned kind)
 		return KB(K_VCPU) | KB(K_VECTOR) | KB(K_TRIGGER);
 	case VLF_OP_EXIT:
 		return KB(K_VCPU) | KB(K_REASON) | KB(K_DURING);
+	case VLF_OP_LVT:
+		return KB(K_VCPU) | KB(K_VECTOR) | KB(K_MODE) | KB(K_MASKED);
+	case VLF_OP_TMICT:
+		return KB(K_VCPU) | KB(K_COUNT) | KB(K_DIVIDE);
+	case VLF_OP_WAIT:
+		return KB(K_TICKS); /* time passes for every vCPU */
 	default:
 		return KB(K_VCPU);
 	}
@@ -379,6 +403,12 @@ static int parse_op(struct parser *ps, unsigned kind, char *rest, struct vlf_op 
 		return -1;
 	memset(op, 0, sizeof(*op));
 	op->kind = (uint8_t)kind;
+	if (kind == VLF_OP_WAIT) {
+		if (get_number(ps, "ticks", v[K_TICKS], 0, 65535, &x) < 0)
+			return -1;
+		op->count = (uint16_t)x;
+		return 0;
+	}
 	if (parse_number(v[K_VCPU], &n) < 0)
 		return fail(ps, "bad number " TOK_FMT " for 'vcpu'", TOK_ARG(v[K_VCPU]));
 	if (n >= (unsigned long long)ps->nvcpus)
@@ -428,6 +458,25 @@ static int parse_op(struct parser *ps, unsigned kind, char *rest, struct vlf_op 
 		if (get_name(ps, "during-delivery", v[K_DURING], yes_no_names, 2, &x) < 0)
 			return -1;
 		op->during_delivery = (uint8_t)x;
+		return 0;
+	case VLF_OP_LVT:
+		if (get_number(ps, "vector", v[K_VECTOR], 0, 255, &x) < 0)
+			return -1;
+		op->vector = (uint8_t)x;
+		if (get_name(ps, "mode", v[K_MODE], timer_mode_names, 2, &x) < 0)
+			return -1;
+		op->periodic = (uint8_t)x;
+		if (get_name(ps, "masked", v[K_MASKED], yes_no_names, 2, &x) < 0)
+			return -1;
+		op->masked = (uint8_t)x;
+		return 0;
+	case VLF_OP_TMICT:
+		if (get_number(ps, "count", v[K_COUNT], 0, VLF_TMICT_MAX, &x) < 0)
+			return -1;
+		op->count = (uint16_t)x;
+		if (get_name(ps, "divide", v[K_DIVIDE], divide_names, 8, &x) < 0)
+			return -1;
+		op->divide_log2 = (uint8_t)x;
 		return 0;
 	default:
 		return 0;

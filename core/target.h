@@ -101,21 +101,37 @@ struct vlf_host {
 };
 
 /* LAPIC register offsets (xAPIC MMIO layout; x2APIC MSR = 0x800 + off/16). */
-#define VLF_LAPIC_ID       0x020u
-#define VLF_LAPIC_VERSION  0x030u
-#define VLF_LAPIC_TPR      0x080u
-#define VLF_LAPIC_PPR      0x0a0u
-#define VLF_LAPIC_EOI      0x0b0u
-#define VLF_LAPIC_LDR      0x0d0u
-#define VLF_LAPIC_DFR      0x0e0u
-#define VLF_LAPIC_SVR      0x0f0u
-#define VLF_LAPIC_ISR0     0x100u
-#define VLF_LAPIC_TMR0     0x180u
-#define VLF_LAPIC_IRR0     0x200u
-#define VLF_LAPIC_ESR      0x280u
-#define VLF_LAPIC_ICR_LO   0x300u
-#define VLF_LAPIC_ICR_HI   0x310u
-#define VLF_LAPIC_SELF_IPI 0x3f0u /* x2APIC only */
+#define VLF_LAPIC_ID        0x020u
+#define VLF_LAPIC_VERSION   0x030u
+#define VLF_LAPIC_TPR       0x080u
+#define VLF_LAPIC_PPR       0x0a0u
+#define VLF_LAPIC_EOI       0x0b0u
+#define VLF_LAPIC_LDR       0x0d0u
+#define VLF_LAPIC_DFR       0x0e0u
+#define VLF_LAPIC_SVR       0x0f0u
+#define VLF_LAPIC_ISR0      0x100u
+#define VLF_LAPIC_TMR0      0x180u
+#define VLF_LAPIC_IRR0      0x200u
+#define VLF_LAPIC_ESR       0x280u
+#define VLF_LAPIC_ICR_LO    0x300u
+#define VLF_LAPIC_ICR_HI    0x310u
+#define VLF_LAPIC_LVT_TIMER 0x320u
+#define VLF_LAPIC_TIMER_ICR 0x380u /* initial count */
+#define VLF_LAPIC_TIMER_CCR 0x390u /* current count */
+#define VLF_LAPIC_TIMER_DCR 0x3e0u /* divide configuration */
+#define VLF_LAPIC_SELF_IPI  0x3f0u /* x2APIC only */
+
+/* LVT timer bits (Intel SDM vol. 3, 11.5.1). */
+#define VLF_LVT_MASKED   (1u << 16)
+#define VLF_LVT_PERIODIC (1u << 17)
+
+/* DCR value for a divide-by-2^log2 (SDM 11.5.4: bits 0, 1 and 3; 111b is 1). */
+static inline uint32_t vlf_dcr_encode(unsigned divide_log2)
+{
+	unsigned v = (divide_log2 + 7u) & 7u; /* 1 -> 7, 2 -> 0, ..., 128 -> 6 */
+
+	return (v & 3u) | (v & 4u) << 1;
+}
 
 struct vlf_target_ops {
 	const char *name;
@@ -146,6 +162,9 @@ struct vlf_target_ops {
 	void (*peek)(void *t, int vcpu, struct vlf_lapic_view *out);
 	/* Does the hypervisor hold anything for this vCPU it has not delivered? */
 	int (*has_pending)(void *t, int vcpu);
+	/* Time passes: ticks of the LAPIC timer's input clock (before the
+	 * divider), the same for every vCPU; timers fire as they fall due. */
+	void (*advance_time)(void *t, uint64_t ticks);
 	/* Optional: tracing switched on or off; a target formats its own trace
 	 * lines (host->trace) only while it is on, which keeps fuzzing fast. */
 	void (*set_tracing)(void *t, int on);

@@ -29,6 +29,7 @@ struct vlf_fb_target {
 	uint64_t *pml4; /* the nested page table root svm_vminit records */
 	struct vlf_config cfg;
 	struct vlf_host host;
+	sbintime_t sbt_per_tick; /* one tick of the LAPIC timer's input clock */
 };
 
 /*
@@ -211,6 +212,8 @@ static void fb_reset(void *arg, const struct vlf_config *cfg)
 		fb_lapic_write(t, i, VLF_LAPIC_SVR, 0x1ff);
 }
 
+static void fb_destroy(void *arg);
+
 static void *fb_create(const struct vlf_config *cfg, const struct vlf_host *host, const char **err)
 {
 	struct vlf_fb_target *t;
@@ -253,6 +256,28 @@ static void *fb_create(const struct vlf_config *cfg, const struct vlf_host *host
 	for (i = 0; i < VLF_FB_NVCPUS; i++)
 		t->vm.vcpu[i].vlapic = svm_vlapic_init(t->sc, i);
 #endif
+
+	/*
+	 * The timer's input clock, as vlapic.c sees it: after reset its DCR
+	 * divides by 2 and timer_freq_bt is the length of one divided count.
+	 * The harness counts time in undivided ticks; they must be a whole
+	 * number of sbintime units for the two clocks to agree exactly.
+	 */
+	{
+		const struct bintime *bt = &t->vm.vcpu[0].vlapic->timer_freq_bt;
+		unsigned __int128 hz =
+		    bt->sec == 0 && bt->frac != 0 ? ((unsigned __int128)2 << 64) / bt->frac : 0;
+
+		if (hz == 0 || hz > SBT_1S || SBT_1S % (sbintime_t)hz != 0) {
+			if (err != NULL)
+				*err =
+				    "freebsd target: the vLAPIC timer frequency does not divide "
+				    "the sbintime second; timer operations cannot be timed exactly";
+			fb_destroy(t);
+			return NULL;
+		}
+		t->sbt_per_tick = SBT_1S / (sbintime_t)hz;
+	}
 
 	ktr_owner = t;
 	vlf_ktr_hook_ctx = t;
@@ -560,6 +585,14 @@ static int fb_has_pending(void *arg, int vcpu)
 	return vlapic_pending_intr(fb_lapic(t, vcpu), NULL) != 0;
 }
 
+/* The vLAPIC timers run on the shim's virtual clock (callouts). */
+static void fb_advance_time(void *arg, uint64_t ticks)
+{
+	struct vlf_fb_target *t = arg;
+
+	vlf_kern_clock_advance((sbintime_t)ticks * t->sbt_per_tick);
+}
+
 /* ------------------------------------------------------------------------ */
 
 void vlf_freebsd_advance_clock(void *t, uint64_t ns)
@@ -590,6 +623,7 @@ static const struct vlf_target_ops fb_ops = {
     .cr8_write = fb_cr8_write,
     .peek = fb_peek,
     .has_pending = fb_has_pending,
+    .advance_time = fb_advance_time,
     .set_tracing = fb_set_tracing,
 };
 

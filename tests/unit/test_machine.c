@@ -80,8 +80,17 @@ static void random_program(struct vlf_program *p, unsigned long long *s, int no_
 	if (!no_posts)
 		return;
 	for (size_t i = 0; i < p->nops; i++)
-		if (p->ops[i].kind == VLF_OP_POST || p->ops[i].kind == VLF_OP_IPI)
+		switch (p->ops[i].kind) {
+		case VLF_OP_POST:
+		case VLF_OP_IPI:
+		case VLF_OP_NMI:
+		case VLF_OP_LVT: /* a timer is a device too */
+		case VLF_OP_TMICT:
 			p->ops[i].kind = VLF_OP_NOP;
+			break;
+		default:
+			break;
+		}
 }
 
 int main(void)

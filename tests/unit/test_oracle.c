@@ -217,5 +217,42 @@ int main(void)
 	vlf_oracle_nmi_delivery(&o, 0);
 	CHECK(fired(VLF_INV_DOUBLE_SERVICE));
 
+	/* The timer: expiries as counted in input-clock ticks, the current
+	 * count within the divided clock's phase, masked expiries raise nothing. */
+	{
+		int raised[VLF_MAX_VCPUS];
+
+		fresh(0);
+		vlf_oracle_timer_lvt(&o, 1, 0x40 | VLF_LVT_PERIODIC);
+		vlf_oracle_timer_load(&o, 1, 2, 100); /* 400 ticks a period */
+		vlf_oracle_wait(&o, 399, raised);
+		CHECK(raised[0] == -1 && raised[1] == -1);
+		vlf_oracle_read(&o, 1, VLF_REG_CCR, 0, 0); /* 1 tick left: 0 or 1 */
+		CHECK(!o.violated);
+		vlf_oracle_wait(&o, 1, raised);
+		CHECK(raised[1] == 0x40);
+		vlf_oracle_read(&o, 1, VLF_REG_CCR, 0, 100); /* reloaded */
+		CHECK(!o.violated);
+		vlf_oracle_wait(&o, 1000, raised); /* two more expiries, one post */
+		CHECK(raised[1] == 0x40);
+		vlf_oracle_read(&o, 1, VLF_REG_CCR, 0, 50); /* 200 ticks left */
+		CHECK(!o.violated);
+		vlf_oracle_read(&o, 1, VLF_REG_CCR, 0, 52);
+		CHECK(fired(VLF_INV_READ_MISMATCH) && o.v.site == VLF_SITE_READ_CCR);
+		fresh(0);
+		vlf_oracle_timer_lvt(&o, 0, 0x40 | VLF_LVT_MASKED);
+		vlf_oracle_timer_load(&o, 0, 0, 5);
+		vlf_oracle_wait(&o, 5, raised);
+		CHECK(raised[0] == -1);
+		vlf_oracle_timer_lvt(&o, 0, 0x41); /* one-shot: it already expired */
+		vlf_oracle_wait(&o, 100, raised);
+		CHECK(raised[0] == -1);
+		vlf_oracle_timer_load(&o, 0, 0, 5);
+		vlf_oracle_wait(&o, 100, raised);
+		CHECK(raised[0] == 0x41);
+		vlf_oracle_wait(&o, 100, raised);
+		CHECK(raised[0] == -1);
+	}
+
 	return CHECK_DONE();
 }

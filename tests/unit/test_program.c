@@ -31,6 +31,11 @@ static int in_range(const struct vlf_program *p)
 			return 0;
 		if (op->reason >= VLF_EXITR_COUNT || op->level > 1 || op->during_delivery > 1)
 			return 0;
+		if (op->count > (op->kind == VLF_OP_TMICT ? VLF_TMICT_MAX : 65535u) ||
+		    op->divide_log2 > 7 || op->periodic > 1 || op->masked > 1)
+			return 0;
+		if (op->kind == VLF_OP_WAIT && op->vcpu != 0)
+			return 0;
 		if (op->kind == VLF_OP_NMI &&
 		    (op->vector != 0 || op->dest == VLF_IPI_SELF || op->dest == VLF_IPI_ALL))
 			return 0;
@@ -86,6 +91,23 @@ int main(void)
 	CHECK(a.ops[0].dest == VLF_IPI_DEST && a.ops[0].dest_vcpu == 2);
 	CHECK(a.ops[1].dest == VLF_IPI_DEST && a.ops[1].dest_vcpu == 3);
 	CHECK(a.ops[2].dest == VLF_IPI_ALL_BUT_SELF);
+
+	/* Timer operations: count and divider share the b byte; a wait belongs
+	 * to no vCPU. */
+	buf[0] = 0x01;
+	buf[1] = (uint8_t)VLF_OP_TMICT;
+	buf[2] = 0x34;
+	buf[3] = 0xff; /* count 0x1f34, divide by 128 */
+	buf[4] = (uint8_t)(VLF_OP_WAIT | 1 << 5);
+	buf[5] = 0x10;
+	buf[6] = 0x27; /* 10000 ticks */
+	buf[7] = (uint8_t)VLF_OP_LVT;
+	buf[8] = 0x30;
+	buf[9] = 0xff; /* periodic, masked, the rest ignored */
+	vlf_decode(buf, 10, -1, &a);
+	CHECK(a.nops == 3 && a.ops[0].count == 0x1f34 && a.ops[0].divide_log2 == 7);
+	CHECK(a.ops[1].kind == VLF_OP_WAIT && a.ops[1].vcpu == 0 && a.ops[1].count == 10000);
+	CHECK(a.ops[2].vector == 0x30 && a.ops[2].periodic == 1 && a.ops[2].masked == 1);
 
 	/* Random inputs: in range, and encode(decode(x)) is a fixed point. */
 	for (int iter = 0; iter < 20000; iter++) {

@@ -139,6 +139,14 @@ static int has_pending(void *t, int vcpu)
 	       (vc->exit_intinfo & VLF_EVT_VALID) || (vc->vmcb.eventinj & VLF_EVT_VALID);
 }
 
+static void advance_time(void *t, uint64_t ticks)
+{
+	struct model_vm *vm = t;
+
+	for (int i = 0; i < vm->cfg.nvcpus; i++)
+		model_vlapic_advance_time(&vm->vcpu[i].vlapic, ticks);
+}
+
 static const struct vlf_target_ops model_ops = {
     .name = "model",
     .create = create,
@@ -154,6 +162,7 @@ static const struct vlf_target_ops model_ops = {
     .cr8_write = cr8_write,
     .peek = peek,
     .has_pending = has_pending,
+    .advance_time = advance_time,
 };
 
 const struct vlf_target_ops *vlf_target_get(void)

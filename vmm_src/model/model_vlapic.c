@@ -12,6 +12,7 @@ void model_vlapic_reset(struct model_vlapic *l, struct model_vm *vm, int vcpu, i
 	l->vcpu = vcpu;
 	l->x2apic = x2apic;
 	l->virq_pending = -1;
+	model_timer_reset(&l->timer);
 }
 
 int model_vlapic_set_intr_ready(struct model_vlapic *l, int vector, int level)
@@ -210,6 +211,14 @@ uint64_t model_vlapic_read(struct model_vlapic *l, uint32_t offset)
 		return l->x2apic ? l->icr : (uint32_t)l->icr;
 	case VLF_LAPIC_ICR_HI:
 		return l->icr_hi;
+	case VLF_LAPIC_LVT_TIMER:
+		return l->timer.lvt;
+	case VLF_LAPIC_TIMER_ICR:
+		return l->timer.initial;
+	case VLF_LAPIC_TIMER_CCR:
+		return model_timer_ccr(&l->timer);
+	case VLF_LAPIC_TIMER_DCR:
+		return l->timer.dcr;
 	default:
 		return 0;
 	}
@@ -235,9 +244,26 @@ void model_vlapic_write(struct model_vlapic *l, uint32_t offset, uint64_t val)
 			l->icr = (uint64_t)l->icr_hi << 32 | (uint32_t)val;
 		send_ipi(l, l->icr);
 		break;
+	case VLF_LAPIC_LVT_TIMER:
+		/* vector, mask and the one-shot/periodic mode bit */
+		l->timer.lvt = (uint32_t)val & (0xffu | VLF_LVT_MASKED | VLF_LVT_PERIODIC);
+		break;
+	case VLF_LAPIC_TIMER_ICR:
+		model_timer_write_icr(&l->timer, (uint32_t)val);
+		break;
+	case VLF_LAPIC_TIMER_DCR:
+		l->timer.dcr = (uint32_t)val & 0xbu;
+		break;
 	default:
 		break;
 	}
+}
+
+void model_vlapic_advance_time(struct model_vlapic *l, uint64_t ticks)
+{
+	if (!model_timer_advance(&l->timer, ticks) || (l->timer.lvt & VLF_LVT_MASKED))
+		return;
+	model_vm_post(l->vm, l->vcpu, (int)(l->timer.lvt & 0xffu), 0);
 }
 
 void model_vlapic_set_cr8(struct model_vlapic *l, uint64_t val)

@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 
+#include "model_timer.h"
 #include "target.h"
 
 struct model_vm;
@@ -24,6 +25,7 @@ struct model_vlapic {
 	/* D13781: a vector handed to V_IRQ, neither in IRR nor ISR until the
 	 * next #VMEXIT tells whether the guest took it; -1 if none. */
 	int virq_pending;
+	struct model_timer timer;
 };
 
 #define MODEL_ESR_SEND_ILLEGAL (1u << 5)
@@ -40,5 +42,7 @@ uint64_t model_vlapic_read(struct model_vlapic *l, uint32_t offset);
 void model_vlapic_write(struct model_vlapic *l, uint32_t offset, uint64_t val);
 void model_vlapic_set_cr8(struct model_vlapic *l, uint64_t val);
 uint64_t model_vlapic_get_cr8(const struct model_vlapic *l);
+/* Time passes for this vLAPIC's timer. */
+void model_vlapic_advance_time(struct model_vlapic *l, uint64_t ticks);
 
 #endif
