@@ -502,6 +502,65 @@ static void op_read(struct vlf_machine *m, int v, const struct vlf_op *op)
 	skip_instruction(m, v);
 }
 
+/* x2APIC's SELF IPI register: a fixed, edge self-IPI in one MSR write. */
+static void op_self_ipi(struct vlf_machine *m, int v, const struct vlf_op *op)
+{
+	if (!lapic_trap(m, v))
+		return;
+	m->ops->lapic_write(m->t, v, VLF_LAPIC_SELF_IPI, op->vector);
+	post(m, v, op->vector, 0);
+	skip_instruction(m, v);
+}
+
+static void op_ipi_logical(struct vlf_machine *m, int v, const struct vlf_op *op)
+{
+	int x2 = m->cfg.apic == VLF_APIC_X2APIC;
+	uint64_t lo = op->vector | VLF_ICR_DEST_LOGICAL | 1u << 14 /* assert */;
+
+	if (!x2) {
+		if (!lapic_trap(m, v))
+			return;
+		m->ops->lapic_write(m->t, v, VLF_LAPIC_ICR_HI, (uint64_t)op->mda << 24);
+		skip_instruction(m, v);
+		if (!lapic_trap(m, v))
+			return;
+		m->ops->lapic_write(m->t, v, VLF_LAPIC_ICR_LO, lo);
+	} else {
+		if (!lapic_trap(m, v))
+			return;
+		m->ops->lapic_write(m->t, v, VLF_LAPIC_ICR_LO,
+		                    lo | (uint64_t)vlf_x2apic_logical_dest(op->mda) << 32);
+	}
+	for (int d = 0; d < m->cfg.nvcpus; d++)
+		if (vlf_oracle_logical_match(&m->oracle, d, x2, op->mda))
+			post(m, d, op->vector, 0);
+	skip_instruction(m, v);
+}
+
+/* LDR and DFR are xAPIC registers (read-only and absent in x2APIC mode). */
+static void op_ldr(struct vlf_machine *m, int v, const struct vlf_op *op)
+{
+	if (m->cfg.apic == VLF_APIC_X2APIC || !lapic_trap(m, v))
+		return;
+	m->ops->lapic_write(m->t, v, VLF_LAPIC_LDR, (uint64_t)op->value << 24);
+	vlf_oracle_set_ldr(&m->oracle, v, op->value);
+	skip_instruction(m, v);
+}
+
+static void op_dfr(struct vlf_machine *m, const struct vlf_op *op)
+{
+	if (m->cfg.apic == VLF_APIC_X2APIC)
+		return;
+	for (int v = 0; v < m->cfg.nvcpus; v++) {
+		if (!lapic_trap(m, v))
+			return;
+		m->ops->lapic_write(m->t, v, VLF_LAPIC_DFR,
+		                    op->value ? VLF_DFR_CLUSTER : VLF_DFR_FLAT);
+		vlf_oracle_set_dfr(&m->oracle, v, op->value);
+		skip_instruction(m, v);
+	}
+}
+
 static void op_ipi(struct vlf_machine *m, int v, const struct vlf_op *op)
 {
 	int nmi = op->kind == VLF_OP_NMI;
@@ -645,7 +704,19 @@ static void exec_op(struct vlf_machine *m, const struct vlf_op *op)
 		op_hlt(m, v);
 		break;
 	case VLF_OP_IPI:
-		op_ipi(m, v, op);
+		if (op->via_self_ipi)
+			op_self_ipi(m, v, op);
+		else
+			op_ipi(m, v, op);
+		break;
+	case VLF_OP_IPI_LOGICAL:
+		op_ipi_logical(m, v, op);
+		break;
+	case VLF_OP_LDR:
+		op_ldr(m, v, op);
+		break;
+	case VLF_OP_DFR:
+		op_dfr(m, op);
 		break;
 	case VLF_OP_POST:
 		m->ops->post(m->t, v, op->vector, op->level);

@@ -296,6 +296,21 @@ void vlf_oracle_eoi(struct vlf_oracle *o, int vcpu, int retired, int broadcast)
 		     broadcast);
 }
 
+void vlf_oracle_set_ldr(struct vlf_oracle *o, int vcpu, uint8_t ldr)
+{
+	o->cpu[vcpu].ref.ldr = ldr;
+}
+
+void vlf_oracle_set_dfr(struct vlf_oracle *o, int vcpu, int cluster)
+{
+	o->cpu[vcpu].ref.cluster = (uint8_t)(cluster != 0);
+}
+
+int vlf_oracle_logical_match(const struct vlf_oracle *o, int vcpu, int x2apic, uint8_t mda)
+{
+	return vlf_ref_logical_match(&o->cpu[vcpu].ref, (unsigned)vcpu, x2apic, mda);
+}
+
 void vlf_oracle_timer_lvt(struct vlf_oracle *o, int vcpu, uint32_t lvt)
 {
 	o->cpu[vcpu].timer.lvt = lvt;

@@ -175,6 +175,11 @@ void vlf_oracle_nmi_service(struct vlf_oracle *o, int vcpu);
 /* The guest executed IRET: NMIs are taken again, whichever handler it ended
  * (Intel SDM vol. 3, 6.7.1: blocking lasts until the next IRET). */
 void vlf_oracle_iret(struct vlf_oracle *o, int vcpu);
+/* The guest wrote its logical APIC ID / its DFR model (xAPIC). */
+void vlf_oracle_set_ldr(struct vlf_oracle *o, int vcpu, uint8_t ldr);
+void vlf_oracle_set_dfr(struct vlf_oracle *o, int vcpu, int cluster);
+/* Does a logical-mode IPI with this MDA reach vcpu? */
+int vlf_oracle_logical_match(const struct vlf_oracle *o, int vcpu, int x2apic, uint8_t mda);
 /* The guest wrote its LVT timer register. */
 void vlf_oracle_timer_lvt(struct vlf_oracle *o, int vcpu, uint32_t lvt);
 /* The guest wrote DCR (divide by 2^divide_log2), then the initial count. */

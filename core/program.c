@@ -3,12 +3,27 @@
 #include <string.h>
 
 static const char *const op_names[VLF_OP_COUNT] = {
-    [VLF_OP_RUN] = "run",   [VLF_OP_NOP] = "nop",     [VLF_OP_STI] = "sti",
-    [VLF_OP_CLI] = "cli",   [VLF_OP_CR8] = "cr8",     [VLF_OP_TPR] = "tpr",
-    [VLF_OP_EOI] = "eoi",   [VLF_OP_READ] = "read",   [VLF_OP_HLT] = "hlt",
-    [VLF_OP_ACK] = "ack",   [VLF_OP_IRET] = "iret",   [VLF_OP_IPI] = "ipi",
-    [VLF_OP_POST] = "post", [VLF_OP_EXIT] = "exit",   [VLF_OP_NMI] = "nmi",
-    [VLF_OP_LVT] = "lvt",   [VLF_OP_TMICT] = "tmict", [VLF_OP_WAIT] = "wait",
+    [VLF_OP_RUN] = "run",
+    [VLF_OP_NOP] = "nop",
+    [VLF_OP_STI] = "sti",
+    [VLF_OP_CLI] = "cli",
+    [VLF_OP_CR8] = "cr8",
+    [VLF_OP_TPR] = "tpr",
+    [VLF_OP_EOI] = "eoi",
+    [VLF_OP_READ] = "read",
+    [VLF_OP_HLT] = "hlt",
+    [VLF_OP_ACK] = "ack",
+    [VLF_OP_IRET] = "iret",
+    [VLF_OP_IPI] = "ipi",
+    [VLF_OP_POST] = "post",
+    [VLF_OP_EXIT] = "exit",
+    [VLF_OP_NMI] = "nmi",
+    [VLF_OP_LVT] = "lvt",
+    [VLF_OP_TMICT] = "tmict",
+    [VLF_OP_WAIT] = "wait",
+    [VLF_OP_IPI_LOGICAL] = "ipi-logical",
+    [VLF_OP_LDR] = "ldr",
+    [VLF_OP_DFR] = "dfr",
 };
 
 static const char *const policy_names[VLF_POLICY_COUNT] = {
@@ -91,9 +106,10 @@ uint8_t vlf_header_with_policy(uint8_t header, enum vlf_policy policy)
 	return (uint8_t)((header & ~0x0cu) | ((unsigned)policy & 3u) << 2);
 }
 
-static void decode_op(const uint8_t *b3, int nvcpus, struct vlf_op *op)
+static void decode_op(const uint8_t *b3, const struct vlf_config *cfg, struct vlf_op *op)
 {
 	uint8_t k = b3[0], a = b3[1], b = b3[2];
+	int nvcpus = cfg->nvcpus;
 
 	memset(op, 0, sizeof(*op));
 	op->kind = (uint8_t)((k & 0x1f) % VLF_OP_COUNT);
@@ -112,6 +128,9 @@ static void decode_op(const uint8_t *b3, int nvcpus, struct vlf_op *op)
 		break;
 	case VLF_OP_IPI:
 		op->vector = a;
+		/* The SELF IPI register exists in x2APIC mode only. */
+		op->via_self_ipi =
+		    (b & 3) == VLF_IPI_SELF && cfg->apic == VLF_APIC_X2APIC && (b >> 4) & 1;
 		/* fall through */
 	case VLF_OP_NMI:
 		op->dest = b & 3;
@@ -151,6 +170,17 @@ static void decode_op(const uint8_t *b3, int nvcpus, struct vlf_op *op)
 		op->vcpu = 0;
 		op->count = (uint16_t)(a | b << 8);
 		break;
+	case VLF_OP_IPI_LOGICAL:
+		op->vector = a;
+		op->mda = b;
+		break;
+	case VLF_OP_LDR:
+		op->value = a;
+		break;
+	case VLF_OP_DFR:
+		op->vcpu = 0;
+		op->value = a & 1;
+		break;
 	default:
 		break;
 	}
@@ -171,7 +201,7 @@ static void encode_op(const struct vlf_op *op, uint8_t *b3)
 		break;
 	case VLF_OP_IPI:
 		a = op->vector;
-		b = (uint8_t)(op->dest | op->dest_vcpu << 2);
+		b = (uint8_t)(op->dest | op->dest_vcpu << 2 | op->via_self_ipi << 4);
 		break;
 	case VLF_OP_NMI:
 		b = (uint8_t)(op->dest | op->dest_vcpu << 2);
@@ -196,6 +226,14 @@ static void encode_op(const struct vlf_op *op, uint8_t *b3)
 		a = (uint8_t)op->count;
 		b = (uint8_t)(op->count >> 8);
 		break;
+	case VLF_OP_IPI_LOGICAL:
+		a = op->vector;
+		b = op->mda;
+		break;
+	case VLF_OP_LDR:
+	case VLF_OP_DFR:
+		a = op->value;
+		break;
 	default:
 		break;
 	}
@@ -214,7 +252,7 @@ void vlf_decode(const uint8_t *data, size_t size, int force_policy, struct vlf_p
 		n = VLF_MAX_OPS;
 	out->nops = n;
 	for (size_t i = 0; i < n; i++)
-		decode_op(data + 1 + i * VLF_OP_BYTES, out->cfg.nvcpus, &out->ops[i]);
+		decode_op(data + 1 + i * VLF_OP_BYTES, &out->cfg, &out->ops[i]);
 }
 
 size_t vlf_encoded_size(const struct vlf_program *p)

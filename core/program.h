@@ -26,24 +26,27 @@
 #define VLF_OP_BYTES          3
 
 enum vlf_op_kind {
-	VLF_OP_RUN,   /* VMRUN if in host, else one guest instruction */
-	VLF_OP_NOP,   /* one guest instruction (VMRUN first if in host) */
-	VLF_OP_STI,   /* guest STI: IF=1, one-instruction shadow */
-	VLF_OP_CLI,   /* guest CLI */
-	VLF_OP_CR8,   /* guest MOV CR8 <- value (0..15) */
-	VLF_OP_TPR,   /* guest writes LAPIC TPR <- value (0..255) */
-	VLF_OP_EOI,   /* guest writes LAPIC EOI */
-	VLF_OP_READ,  /* guest reads a LAPIC register (or CR8) */
-	VLF_OP_HLT,   /* guest HLT (intercepted: #VMEXIT HLT) */
-	VLF_OP_ACK,   /* the running handler does its work ("acks" the sender) */
-	VLF_OP_IRET,  /* the running handler returns: IF restored */
-	VLF_OP_IPI,   /* the guest on vcpu writes its ICR */
-	VLF_OP_POST,  /* a device posts a vector to vcpu (not a guest action) */
-	VLF_OP_EXIT,  /* #VMEXIT of vcpu with a chosen reason */
-	VLF_OP_NMI,   /* the guest on vcpu writes its ICR: delivery mode NMI */
-	VLF_OP_LVT,   /* the guest writes its LVT timer register */
-	VLF_OP_TMICT, /* the guest writes DCR, then the timer's initial count */
-	VLF_OP_WAIT,  /* time passes (no guest instruction runs meanwhile) */
+	VLF_OP_RUN,         /* VMRUN if in host, else one guest instruction */
+	VLF_OP_NOP,         /* one guest instruction (VMRUN first if in host) */
+	VLF_OP_STI,         /* guest STI: IF=1, one-instruction shadow */
+	VLF_OP_CLI,         /* guest CLI */
+	VLF_OP_CR8,         /* guest MOV CR8 <- value (0..15) */
+	VLF_OP_TPR,         /* guest writes LAPIC TPR <- value (0..255) */
+	VLF_OP_EOI,         /* guest writes LAPIC EOI */
+	VLF_OP_READ,        /* guest reads a LAPIC register (or CR8) */
+	VLF_OP_HLT,         /* guest HLT (intercepted: #VMEXIT HLT) */
+	VLF_OP_ACK,         /* the running handler does its work ("acks" the sender) */
+	VLF_OP_IRET,        /* the running handler returns: IF restored */
+	VLF_OP_IPI,         /* the guest on vcpu writes its ICR */
+	VLF_OP_POST,        /* a device posts a vector to vcpu (not a guest action) */
+	VLF_OP_EXIT,        /* #VMEXIT of vcpu with a chosen reason */
+	VLF_OP_NMI,         /* the guest on vcpu writes its ICR: delivery mode NMI */
+	VLF_OP_LVT,         /* the guest writes its LVT timer register */
+	VLF_OP_TMICT,       /* the guest writes DCR, then the timer's initial count */
+	VLF_OP_WAIT,        /* time passes (no guest instruction runs meanwhile) */
+	VLF_OP_IPI_LOGICAL, /* an IPI in logical destination mode */
+	VLF_OP_LDR,         /* the guest writes its logical APIC ID (xAPIC) */
+	VLF_OP_DFR,         /* every vCPU writes its DFR: flat or cluster (xAPIC) */
 	VLF_OP_COUNT
 };
 
@@ -88,6 +91,13 @@ enum vlf_exit_reason {
  *         a = count & 0xff, b = count >> 8 | divide_log2 << 5
  *   WAIT: ticks 0..65535 of the timer's input clock; vcpu is always 0
  *         a = ticks & 0xff, b = ticks >> 8
+ *   IPI_LOGICAL: vector, mda (the message destination address: xAPIC
+ *         ICR[63:56]; in x2APIC mode cluster mda >> 4, members mda & 0xf;
+ *         0xff is the broadcast)   a = vector, b = mda
+ *   LDR:  value = logical APIC ID (LDR[31:24])   a = value
+ *   DFR:  value = 0 flat, 1 cluster; vcpu is always 0   a = value
+ *   IPI via the x2APIC SELF IPI register instead of the ICR: via_self_ipi,
+ *         only with dest self in an x2APIC program   b bit 4
  *   EXIT: reason, during_delivery a = reason, b = during_delivery
  */
 struct vlf_op {
@@ -106,6 +116,8 @@ struct vlf_op {
 	uint8_t masked;
 	uint8_t divide_log2;
 	uint16_t count; /* TMICT: initial count; WAIT: ticks */
+	uint8_t mda;
+	uint8_t via_self_ipi;
 };
 
 #define VLF_TMICT_MAX 8191u

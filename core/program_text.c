@@ -13,6 +13,8 @@ static const char *const trigger_names[] = {"edge", "level"};
 static const char *const yes_no_names[] = {"no", "yes"};
 static const char *const timer_mode_names[] = {"oneshot", "periodic"};
 static const char *const divide_names[] = {"1", "2", "4", "8", "16", "32", "64", "128"};
+static const char *const via_names[] = {"icr", "self-ipi"};
+static const char *const dfr_model_names[] = {"flat", "cluster"};
 
 #define NAME_OR_Q(tbl, i) ((unsigned)(i) < sizeof(tbl) / sizeof((tbl)[0]) ? (tbl)[i] : "?")
 
@@ -49,8 +51,9 @@ int vlf_op_format(const struct vlf_op *op, char *buf, size_t cap)
 		if (op->dest == VLF_IPI_DEST)
 			return snprintf(buf, cap, "%s vcpu=%u dest=vcpu%u vector=0x%02x", name,
 			                vcpu, op->dest_vcpu, op->vector);
-		return snprintf(buf, cap, "%s vcpu=%u dest=%s vector=0x%02x", name, vcpu,
-		                vlf_ipi_dest_name((enum vlf_ipi_dest)op->dest), op->vector);
+		return snprintf(buf, cap, "%s vcpu=%u dest=%s vector=0x%02x%s", name, vcpu,
+		                vlf_ipi_dest_name((enum vlf_ipi_dest)op->dest), op->vector,
+		                op->via_self_ipi ? " via=self-ipi" : "");
 	case VLF_OP_NMI:
 		if (op->dest == VLF_IPI_DEST)
 			return snprintf(buf, cap, "%s vcpu=%u dest=vcpu%u", name, vcpu,
@@ -66,6 +69,13 @@ int vlf_op_format(const struct vlf_op *op, char *buf, size_t cap)
 		                NAME_OR_Q(divide_names, op->divide_log2));
 	case VLF_OP_WAIT:
 		return snprintf(buf, cap, "%s ticks=%u", name, op->count);
+	case VLF_OP_IPI_LOGICAL:
+		return snprintf(buf, cap, "%s vcpu=%u mda=0x%02x vector=0x%02x", name, vcpu,
+		                op->mda, op->vector);
+	case VLF_OP_LDR:
+		return snprintf(buf, cap, "%s vcpu=%u id=0x%02x", name, vcpu, op->value);
+	case VLF_OP_DFR:
+		return snprintf(buf, cap, "%s model=%s", name, op->value ? "cluster" : "flat");
 	case VLF_OP_POST:
 		return snprintf(buf, cap, "%s vcpu=%u vector=0x%02x trigger=%s", name, vcpu,
 		                op->vector, op->level ? "level" : "edge");
@@ -109,6 +119,10 @@ enum op_key {
 	K_COUNT,
 	K_DIVIDE,
 	K_TICKS,
+	K_VIA,
+	K_MDA,
+	K_ID,
+	K_MODEL,
 	K_OP_COUNT
 };
 
@@ -117,7 +131,8 @@ static const char *const op_key_names[K_OP_COUNT] = {
     [K_WORD] = "word",       [K_VECTOR] = "vector", [K_DEST] = "dest",
     [K_TRIGGER] = "trigger", [K_REASON] = "reason", [K_DURING] = "during-delivery",
     [K_MODE] = "mode",       [K_MASKED] = "masked", [K_COUNT] = "count",
-    [K_DIVIDE] = "divide",   [K_TICKS] = "ticks",
+    [K_DIVIDE] = "divide",   [K_TICKS] = "ticks",   [K_VIA] = "via",
+    [K_MDA] = "mda",         [K_ID] = "id",         [K_MODEL] = "model",
 };
 
 #define KB(k) (1u << (k))
@@ -132,7 +147,13 @@ static unsigned op_keys(unsigned kind)
 	case VLF_OP_READ:
 		return KB(K_VCPU) | KB(K_REG) | KB(K_WORD);
 	case VLF_OP_IPI:
-		return KB(K_VCPU) | KB(K_VECTOR) | KB(K_DEST);
+		return KB(K_VCPU) | KB(K_VECTOR) | KB(K_DEST) | KB(K_VIA);
+	case VLF_OP_IPI_LOGICAL:
+		return KB(K_VCPU) | KB(K_VECTOR) | KB(K_MDA);
+	case VLF_OP_LDR:
+		return KB(K_VCPU) | KB(K_ID);
+	case VLF_OP_DFR:
+		return KB(K_MODEL); /* every vCPU: the SDM wants one model for all */
 	case VLF_OP_NMI:
 		return KB(K_VCPU) | KB(K_DEST);
 	case VLF_OP_POST:
@@ -160,6 +181,7 @@ struct parser {
 	char *err;
 	size_t errcap;
 	int nvcpus; /* 0 until the config line */
+	enum vlf_apic_mode apic;
 	unsigned long config_line;
 };
 
@@ -339,6 +361,7 @@ static int parse_config(struct parser *ps, char *rest, struct vlf_config *cfg)
 		return -1;
 	cfg->cr8_intercept = (int)x;
 	ps->nvcpus = cfg->nvcpus;
+	ps->apic = cfg->apic;
 	return 0;
 }
 
@@ -399,7 +422,8 @@ static int parse_op(struct parser *ps, unsigned kind, char *rest, struct vlf_op 
 	unsigned keys = op_keys(kind), x = 0;
 	unsigned long long n = 0;
 
-	if (collect_keys(ps, rest, name, op_key_names, K_OP_COUNT, keys, keys & ~KB(K_WORD), v) < 0)
+	if (collect_keys(ps, rest, name, op_key_names, K_OP_COUNT, keys,
+	                 keys & ~(KB(K_WORD) | KB(K_VIA)), v) < 0)
 		return -1;
 	memset(op, 0, sizeof(*op));
 	op->kind = (uint8_t)kind;
@@ -407,6 +431,12 @@ static int parse_op(struct parser *ps, unsigned kind, char *rest, struct vlf_op 
 		if (get_number(ps, "ticks", v[K_TICKS], 0, 65535, &x) < 0)
 			return -1;
 		op->count = (uint16_t)x;
+		return 0;
+	}
+	if (kind == VLF_OP_DFR) {
+		if (get_name(ps, "model", v[K_MODEL], dfr_model_names, 2, &x) < 0)
+			return -1;
+		op->value = (uint8_t)x;
 		return 0;
 	}
 	if (parse_number(v[K_VCPU], &n) < 0)
@@ -431,6 +461,26 @@ static int parse_op(struct parser *ps, unsigned kind, char *rest, struct vlf_op 
 		if (get_number(ps, "vector", v[K_VECTOR], 0, 255, &x) < 0)
 			return -1;
 		op->vector = (uint8_t)x;
+		if (v[K_VIA] && get_name(ps, "via", v[K_VIA], via_names, 2, &x) < 0)
+			return -1;
+		op->via_self_ipi = v[K_VIA] && x;
+		if (op->via_self_ipi && (op->dest != VLF_IPI_SELF || ps->apic != VLF_APIC_X2APIC))
+			return fail(ps,
+			            "via=self-ipi needs dest=self and apic=x2apic (the SELF IPI "
+			            "register is x2APIC's)");
+		return 0;
+	case VLF_OP_IPI_LOGICAL:
+		if (get_number(ps, "mda", v[K_MDA], 0, 255, &x) < 0)
+			return -1;
+		op->mda = (uint8_t)x;
+		if (get_number(ps, "vector", v[K_VECTOR], 0, 255, &x) < 0)
+			return -1;
+		op->vector = (uint8_t)x;
+		return 0;
+	case VLF_OP_LDR:
+		if (get_number(ps, "id", v[K_ID], 0, 255, &x) < 0)
+			return -1;
+		op->value = (uint8_t)x;
 		return 0;
 	case VLF_OP_NMI:
 		if (parse_dest(ps, v[K_DEST], op) < 0)

@@ -60,3 +60,25 @@ int vlf_ref_eoi(struct vlf_ref_lapic *r)
 		bm_clear(r->isr, (unsigned)v);
 	return v;
 }
+
+uint32_t vlf_x2apic_logical_dest(uint8_t mda)
+{
+	return mda == 0xff ? 0xffffffffu : (uint32_t)(mda >> 4) << 16 | (mda & 0xfu);
+}
+
+int vlf_ref_logical_match(const struct vlf_ref_lapic *r, unsigned apic_id, int x2apic, uint8_t mda)
+{
+	if (mda == 0xff)
+		return 1;
+	if (x2apic) {
+		/* The x2APIC LDR is derived from the ID: cluster, one member bit. */
+		uint32_t dest = vlf_x2apic_logical_dest(mda);
+
+		return (dest >> 16) == (apic_id >> 4) && (dest & (1u << (apic_id & 0xfu))) != 0;
+	}
+	if (!r->cluster)
+		return (r->ldr & mda) != 0;
+	/* Cluster 0xf is no wildcard: only the all-ones MDA reaches every
+	 * cluster ("setting all destination bits to one"). */
+	return (mda >> 4) == (r->ldr >> 4) && (mda & r->ldr & 0xfu) != 0;
+}

@@ -12,6 +12,8 @@
 struct vlf_ref_lapic {
 	uint32_t irr[8], isr[8], tmr[8];
 	uint8_t tpr;
+	uint8_t ldr;     /* xAPIC logical APIC ID, LDR[31:24] */
+	uint8_t cluster; /* xAPIC DFR model: 0 flat, 1 cluster */
 };
 
 enum vlf_ref_accept {
@@ -27,6 +29,15 @@ uint8_t vlf_ref_ppr(const struct vlf_ref_lapic *r);
 int vlf_ref_deliverable(const struct vlf_ref_lapic *r);
 /* INTA: IRR -> ISR. */
 void vlf_ref_deliver(struct vlf_ref_lapic *r, unsigned vector);
+/*
+ * Does a logical-destination message reach this LAPIC (SDM vol. 3,
+ * 11.6.2.2 xAPIC flat and cluster models, 11.12.10.2 x2APIC)? mda is the
+ * xAPIC message destination address; in x2APIC mode it stands for cluster
+ * mda >> 4 and member bits mda & 0xf. 0xff is the broadcast in both.
+ */
+int vlf_ref_logical_match(const struct vlf_ref_lapic *r, unsigned apic_id, int x2apic, uint8_t mda);
+/* The 32-bit x2APIC logical destination that mda stands for. */
+uint32_t vlf_x2apic_logical_dest(uint8_t mda);
 /* EOI: retire the highest ISR vector; returns it, or -1 if none in service. */
 int vlf_ref_eoi(struct vlf_ref_lapic *r);
 

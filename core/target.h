@@ -101,25 +101,28 @@ struct vlf_host {
 };
 
 /* LAPIC register offsets (xAPIC MMIO layout; x2APIC MSR = 0x800 + off/16). */
-#define VLF_LAPIC_ID        0x020u
-#define VLF_LAPIC_VERSION   0x030u
-#define VLF_LAPIC_TPR       0x080u
-#define VLF_LAPIC_PPR       0x0a0u
-#define VLF_LAPIC_EOI       0x0b0u
-#define VLF_LAPIC_LDR       0x0d0u
-#define VLF_LAPIC_DFR       0x0e0u
-#define VLF_LAPIC_SVR       0x0f0u
-#define VLF_LAPIC_ISR0      0x100u
-#define VLF_LAPIC_TMR0      0x180u
-#define VLF_LAPIC_IRR0      0x200u
-#define VLF_LAPIC_ESR       0x280u
-#define VLF_LAPIC_ICR_LO    0x300u
-#define VLF_LAPIC_ICR_HI    0x310u
-#define VLF_LAPIC_LVT_TIMER 0x320u
-#define VLF_LAPIC_TIMER_ICR 0x380u /* initial count */
-#define VLF_LAPIC_TIMER_CCR 0x390u /* current count */
-#define VLF_LAPIC_TIMER_DCR 0x3e0u /* divide configuration */
-#define VLF_LAPIC_SELF_IPI  0x3f0u /* x2APIC only */
+#define VLF_LAPIC_ID         0x020u
+#define VLF_LAPIC_VERSION    0x030u
+#define VLF_LAPIC_TPR        0x080u
+#define VLF_LAPIC_PPR        0x0a0u
+#define VLF_LAPIC_EOI        0x0b0u
+#define VLF_LAPIC_LDR        0x0d0u
+#define VLF_LAPIC_DFR        0x0e0u
+#define VLF_LAPIC_SVR        0x0f0u
+#define VLF_LAPIC_ISR0       0x100u
+#define VLF_LAPIC_TMR0       0x180u
+#define VLF_LAPIC_IRR0       0x200u
+#define VLF_LAPIC_ESR        0x280u
+#define VLF_LAPIC_ICR_LO     0x300u
+#define VLF_LAPIC_ICR_HI     0x310u
+#define VLF_ICR_DEST_LOGICAL (1u << 11)
+#define VLF_DFR_FLAT         0xffffffffu
+#define VLF_DFR_CLUSTER      0x0fffffffu
+#define VLF_LAPIC_LVT_TIMER  0x320u
+#define VLF_LAPIC_TIMER_ICR  0x380u /* initial count */
+#define VLF_LAPIC_TIMER_CCR  0x390u /* current count */
+#define VLF_LAPIC_TIMER_DCR  0x3e0u /* divide configuration */
+#define VLF_LAPIC_SELF_IPI   0x3f0u /* x2APIC only */
 
 /* LVT timer bits (Intel SDM vol. 3, 11.5.1). */
 #define VLF_LVT_MASKED   (1u << 16)

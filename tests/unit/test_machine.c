@@ -84,6 +84,7 @@ static void random_program(struct vlf_program *p, unsigned long long *s, int no_
 		case VLF_OP_POST:
 		case VLF_OP_IPI:
 		case VLF_OP_NMI:
+		case VLF_OP_IPI_LOGICAL:
 		case VLF_OP_LVT: /* a timer is a device too */
 		case VLF_OP_TMICT:
 			p->ops[i].kind = VLF_OP_NOP;

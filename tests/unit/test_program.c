@@ -34,7 +34,12 @@ static int in_range(const struct vlf_program *p)
 		if (op->count > (op->kind == VLF_OP_TMICT ? VLF_TMICT_MAX : 65535u) ||
 		    op->divide_log2 > 7 || op->periodic > 1 || op->masked > 1)
 			return 0;
-		if (op->kind == VLF_OP_WAIT && op->vcpu != 0)
+		if ((op->kind == VLF_OP_WAIT || op->kind == VLF_OP_DFR) && op->vcpu != 0)
+			return 0;
+		if (op->kind == VLF_OP_DFR && op->value > 1)
+			return 0;
+		if (op->via_self_ipi &&
+		    (op->dest != VLF_IPI_SELF || p->cfg.apic != VLF_APIC_X2APIC))
 			return 0;
 		if (op->kind == VLF_OP_NMI &&
 		    (op->vector != 0 || op->dest == VLF_IPI_SELF || op->dest == VLF_IPI_ALL))

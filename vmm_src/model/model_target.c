@@ -11,6 +11,11 @@ int model_vm_nvcpus(const struct model_vm *vm)
 	return vm->cfg.nvcpus;
 }
 
+struct model_vlapic *model_vm_vlapic(struct model_vm *vm, int vcpu)
+{
+	return &vm->vcpu[vcpu].vlapic;
+}
+
 void model_vm_post(struct model_vm *vm, int vcpu, int vector, int level)
 {
 	if (vcpu < 0 || vcpu >= vm->cfg.nvcpus)

@@ -12,6 +12,7 @@ void model_vlapic_reset(struct model_vlapic *l, struct model_vm *vm, int vcpu, i
 	l->vcpu = vcpu;
 	l->x2apic = x2apic;
 	l->virq_pending = -1;
+	l->dfr = 0xffffffffu;
 	model_timer_reset(&l->timer);
 }
 
@@ -129,6 +130,28 @@ static void eoi(struct model_vlapic *l)
 #endif
 }
 
+/* Is this vLAPIC among a logical destination (Intel SDM vol. 3, 11.6.2.2)? */
+static int logical_hit(const struct model_vlapic *l, uint32_t dest)
+{
+	uint32_t id, cl, bits;
+
+	if (l->x2apic) {
+		if (dest == 0xffffffffu)
+			return 1;
+		id = (uint32_t)l->vcpu;
+		return (dest >> 16) == (id >> 4) && ((dest & 0xffffu) >> (id & 0xfu)) & 1u;
+	}
+	dest &= 0xffu;
+	if (dest == 0xffu)
+		return 1;
+	id = l->ldr >> 24;
+	if ((l->dfr >> 28) == 0xfu)
+		return (id & dest) != 0;
+	cl = dest >> 4;
+	bits = dest & 0xfu;
+	return cl == id >> 4 && (bits & id) != 0;
+}
+
 static void send_ipi(struct model_vlapic *l, uint64_t icr)
 {
 	unsigned vector = icr & 0xffu;
@@ -151,7 +174,10 @@ static void send_ipi(struct model_vlapic *l, uint64_t icr)
 
 		switch (shorthand) {
 		case 0:
-			hit = (unsigned)d == dest;
+			if (icr & VLF_ICR_DEST_LOGICAL)
+				hit = logical_hit(model_vm_vlapic(l->vm, d), dest);
+			else
+				hit = (unsigned)d == dest;
 			break;
 		case 1:
 #ifdef VLF_BUG_SELF_IPI_WRONG_VCPU
@@ -211,6 +237,10 @@ uint64_t model_vlapic_read(struct model_vlapic *l, uint32_t offset)
 		return l->x2apic ? l->icr : (uint32_t)l->icr;
 	case VLF_LAPIC_ICR_HI:
 		return l->icr_hi;
+	case VLF_LAPIC_LDR:
+		return l->x2apic ? (uint32_t)(l->vcpu >> 4) << 16 | 1u << (l->vcpu & 0xf) : l->ldr;
+	case VLF_LAPIC_DFR:
+		return l->dfr;
 	case VLF_LAPIC_LVT_TIMER:
 		return l->timer.lvt;
 	case VLF_LAPIC_TIMER_ICR:
@@ -243,6 +273,18 @@ void model_vlapic_write(struct model_vlapic *l, uint32_t offset, uint64_t val)
 		else
 			l->icr = (uint64_t)l->icr_hi << 32 | (uint32_t)val;
 		send_ipi(l, l->icr);
+		break;
+	case VLF_LAPIC_LDR:
+		if (!l->x2apic)
+			l->ldr = (uint32_t)val & 0xff000000u;
+		break;
+	case VLF_LAPIC_DFR:
+		if (!l->x2apic)
+			l->dfr = (uint32_t)val | 0x0fffffffu; /* bits 27:0 read as 1s */
+		break;
+	case VLF_LAPIC_SELF_IPI:
+		if (l->x2apic)
+			send_ipi(l, (val & 0xffu) | 1u << 18); /* fixed, shorthand self */
 		break;
 	case VLF_LAPIC_LVT_TIMER:
 		/* vector, mask and the one-shot/periodic mode bit */

@@ -20,6 +20,7 @@ struct model_vlapic {
 	uint8_t tpr, ppr;
 	uint32_t esr;
 	uint32_t icr_hi;
+	uint32_t ldr, dfr;
 	uint64_t icr;
 	int x2apic;
 	/* D13781: a vector handed to V_IRQ, neither in IRR nor ISR until the

@@ -24,6 +24,7 @@ struct model_vm {
 };
 
 int model_vm_nvcpus(const struct model_vm *vm);
+struct model_vlapic *model_vm_vlapic(struct model_vm *vm, int vcpu);
 void model_vm_post(struct model_vm *vm, int vcpu, int vector, int level);
 void model_vm_nmi(struct model_vm *vm, int vcpu);
 void model_vm_eoi_broadcast(struct model_vm *vm, int vcpu, int vector);
