@@ -471,6 +471,14 @@ static uint32_t reg_offset(enum vlf_read_reg reg, unsigned word)
 		return VLF_LAPIC_TPR;
 	case VLF_REG_CCR:
 		return VLF_LAPIC_TIMER_CCR;
+	case VLF_REG_LDR:
+		return VLF_LAPIC_LDR;
+	case VLF_REG_LVT_TIMER:
+		return VLF_LAPIC_LVT_TIMER;
+	case VLF_REG_TMICT:
+		return VLF_LAPIC_TIMER_ICR;
+	case VLF_REG_ID:
+		return VLF_LAPIC_ID;
 	default:
 		return VLF_LAPIC_PPR;
 	}

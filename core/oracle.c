@@ -50,6 +50,7 @@ static const char *const site_names[VLF_SITE_COUNT] = {
     [VLF_SITE_NMI_HANDLER_TWICE] = "nmi-handler-twice",
     [VLF_SITE_NMI_NESTED] = "nmi-nested",
     [VLF_SITE_READ_CCR] = "read-ccr",
+    [VLF_SITE_READ_OTHER] = "read-other",
 };
 
 const char *vlf_site_name(enum vlf_site site)
@@ -114,6 +115,7 @@ __attribute__((format(printf, 6, 7))) static void fail(struct vlf_oracle *o, enu
 void vlf_oracle_reset(struct vlf_oracle *o, const struct vlf_config *cfg)
 {
 	o->nvcpus = cfg->nvcpus;
+	o->x2apic = cfg->apic == VLF_APIC_X2APIC;
 	/*
 	 * Without a CR8-write intercept the hypervisor cannot see a guest
 	 * MOV CR8 that leaves the class unchanged, so TPR[3:0] (and the PPR
@@ -355,9 +357,12 @@ static void read_ccr(struct vlf_oracle *o, int vcpu, uint64_t value)
 static enum vlf_site read_site(enum vlf_read_reg reg, uint64_t value, uint64_t diff)
 {
 	static const enum vlf_site by_reg[VLF_REG_COUNT] = {
-	    [VLF_REG_IRR] = VLF_SITE_READ_IRR, [VLF_REG_ISR] = VLF_SITE_READ_ISR,
-	    [VLF_REG_TMR] = VLF_SITE_READ_TMR, [VLF_REG_TPR] = VLF_SITE_READ_TPR,
-	    [VLF_REG_PPR] = VLF_SITE_READ_PPR, [VLF_REG_CR8] = VLF_SITE_READ_CR8,
+	    [VLF_REG_IRR] = VLF_SITE_READ_IRR,         [VLF_REG_ISR] = VLF_SITE_READ_ISR,
+	    [VLF_REG_TMR] = VLF_SITE_READ_TMR,         [VLF_REG_TPR] = VLF_SITE_READ_TPR,
+	    [VLF_REG_PPR] = VLF_SITE_READ_PPR,         [VLF_REG_CR8] = VLF_SITE_READ_CR8,
+	    [VLF_REG_CCR] = VLF_SITE_READ_CCR,         [VLF_REG_LDR] = VLF_SITE_READ_OTHER,
+	    [VLF_REG_LVT_TIMER] = VLF_SITE_READ_OTHER, [VLF_REG_TMICT] = VLF_SITE_READ_OTHER,
+	    [VLF_REG_ID] = VLF_SITE_READ_OTHER,
 	};
 
 	/* TMR bits that hardware cleared on an edge-triggered acceptance. */
@@ -401,6 +406,20 @@ void vlf_oracle_read(struct vlf_oracle *o, int vcpu, enum vlf_read_reg reg, unsi
 	case VLF_REG_CCR:
 		read_ccr(o, vcpu, value);
 		return;
+	case VLF_REG_LDR:
+		/* x2APIC derives it from the ID: cluster, one member bit. */
+		want = o->x2apic ? (uint64_t)(vcpu >> 4) << 16 | 1u << (vcpu & 0xf)
+		                 : (uint64_t)r->ldr << 24;
+		break;
+	case VLF_REG_LVT_TIMER:
+		want = o->cpu[vcpu].timer.lvt;
+		break;
+	case VLF_REG_TMICT:
+		want = o->cpu[vcpu].timer.initial;
+		break;
+	case VLF_REG_ID:
+		want = o->x2apic ? (uint64_t)vcpu : (uint64_t)vcpu << 24;
+		break;
 	default:
 		return;
 	}

@@ -57,6 +57,7 @@ enum vlf_site {
 	VLF_SITE_NMI_HANDLER_TWICE,
 	VLF_SITE_NMI_NESTED,
 	VLF_SITE_READ_CCR,
+	VLF_SITE_READ_OTHER, /* LDR, LVT timer, initial count, ID */
 	VLF_SITE_COUNT
 };
 
@@ -99,6 +100,7 @@ struct vlf_oracle_vcpu {
 
 struct vlf_oracle {
 	int nvcpus;
+	int x2apic;
 	uint8_t tpr_mask; /* bits of TPR/PPR a guest read must match */
 	int violated;
 	struct vlf_violation v;

@@ -33,8 +33,10 @@ static const char *const policy_names[VLF_POLICY_COUNT] = {
 };
 
 static const char *const reg_names[VLF_REG_COUNT] = {
-    [VLF_REG_IRR] = "irr", [VLF_REG_ISR] = "isr", [VLF_REG_TMR] = "tmr", [VLF_REG_TPR] = "tpr",
-    [VLF_REG_PPR] = "ppr", [VLF_REG_CR8] = "cr8", [VLF_REG_CCR] = "ccr",
+    [VLF_REG_IRR] = "irr",     [VLF_REG_ISR] = "isr", [VLF_REG_TMR] = "tmr",
+    [VLF_REG_TPR] = "tpr",     [VLF_REG_PPR] = "ppr", [VLF_REG_CR8] = "cr8",
+    [VLF_REG_CCR] = "ccr",     [VLF_REG_LDR] = "ldr", [VLF_REG_LVT_TIMER] = "lvt",
+    [VLF_REG_TMICT] = "tmict", [VLF_REG_ID] = "id",
 };
 
 static const char *const exit_names[VLF_EXITR_COUNT] = {

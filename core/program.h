@@ -58,6 +58,10 @@ enum vlf_read_reg {
 	VLF_REG_PPR,
 	VLF_REG_CR8,
 	VLF_REG_CCR, /* the timer's current count */
+	VLF_REG_LDR,
+	VLF_REG_LVT_TIMER,
+	VLF_REG_TMICT,
+	VLF_REG_ID,
 	VLF_REG_COUNT
 };
 
