@@ -265,6 +265,7 @@ static void begin_insn(struct vlf_machine *m, int v)
 
 	m->insns++;
 	enter_handler(m, v);
+	vlf_oracle_nmi_check_late(&m->oracle, v);
 	late = vlf_oracle_overdue(&m->oracle, v, vlf_cpu_if(c));
 	if (late < 0)
 		return;
@@ -312,12 +313,14 @@ static void guest_insn(struct vlf_machine *m, int v, enum vlf_op_kind kind)
 {
 	struct vlf_cpu *c = &m->cpu[v];
 	struct vlf_guest *g = &m->guest[v];
-	int set_shadow = 0;
+	int set_shadow = 0, single_step;
 
 	ensure_guest(m, v);
 	if (!c->in_guest || broken(m))
 		return;
 	begin_insn(m, v);
+	/* TF at the start of an instruction means a #DB trap after it. */
+	single_step = (c->vmcb.rflags & VLF_RFLAGS_TF) != 0;
 	switch (kind) {
 	case VLF_OP_STI:
 		/* STI delays interrupts by one instruction only if IF was 0. */
@@ -341,6 +344,8 @@ static void guest_insn(struct vlf_machine *m, int v, enum vlf_op_kind kind)
 			else
 				c->vmcb.rflags &= ~VLF_RFLAGS_IF;
 		}
+		/* The guest itself never single-steps: the frame holds TF=0. */
+		c->vmcb.rflags &= ~VLF_RFLAGS_TF;
 		break;
 	default:
 		break;
@@ -348,6 +353,11 @@ static void guest_insn(struct vlf_machine *m, int v, enum vlf_op_kind kind)
 	vlf_cpu_retire(c, kind == VLF_OP_STI ? LEN_STI : LEN_NOP);
 	c->vmcb.intr_shadow = (uint8_t)set_shadow;
 	vlf_oracle_retired(&m->oracle, v, set_shadow);
+	/* The single-step trap comes before any interrupt (SDM 6.9). */
+	if (single_step && c->vmcb.intercept_db) {
+		do_exit(m, v, VLF_EXIT_EXCP_DB, 0);
+		return;
+	}
 	boundary(m, v);
 }
 

@@ -51,6 +51,7 @@ static const char *const site_names[VLF_SITE_COUNT] = {
     [VLF_SITE_NMI_NESTED] = "nmi-nested",
     [VLF_SITE_READ_CCR] = "read-ccr",
     [VLF_SITE_READ_OTHER] = "read-other",
+    [VLF_SITE_NMI_LATE] = "nmi-late",
 };
 
 const char *vlf_site_name(enum vlf_site site)
@@ -139,6 +140,8 @@ void vlf_oracle_reset(struct vlf_oracle *o, const struct vlf_config *cfg)
 		c->nmi_latched = 0;
 		c->nmi_cut = 0;
 		c->nmi_blocked = 0;
+		c->nmi_due = 0;
+		c->nmi_unblocked = 0;
 		c->nmi_posts = 0;
 		c->nmi_services = 0;
 		vlf_ref_timer_reset(&c->timer);
@@ -175,6 +178,8 @@ void vlf_oracle_iret_resumed(struct vlf_oracle *o, int vcpu)
 void vlf_oracle_vmrun(struct vlf_oracle *o, int vcpu)
 {
 	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+
+	c->nmi_due = c->nmi_latched || c->nmi_cut;
 	/* The lowest vector of the classes above PPR's (16..256). */
 	unsigned lo = (vlf_ref_ppr(&c->ref) & 0xf0u) + 16;
 
@@ -202,6 +207,20 @@ int vlf_oracle_overdue(const struct vlf_oracle *o, int vcpu, int rflags_if)
 	if (d < 0 || ((unsigned)d & 0xf0u) <= (vlf_ref_ppr(&c->ref) & 0xf0u))
 		return -1;
 	return d;
+}
+
+void vlf_oracle_nmi_check_late(struct vlf_oracle *o, int vcpu)
+{
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+	int after_iret = c->nmi_unblocked;
+
+	c->nmi_unblocked = 0;
+	if (!after_iret || !c->nmi_due || !(c->nmi_latched || c->nmi_cut) || c->nmi_blocked ||
+	    c->shadow)
+		return;
+	fail(o, VLF_INV_LATE_DELIVERY, VLF_SITE_NMI_LATE, vcpu, 2,
+	     "an NMI pending since the last VMRUN and no longer blocked (an IRET ran) was not "
+	     "delivered before the guest's next instruction");
 }
 
 void vlf_oracle_late(struct vlf_oracle *o, int vcpu, int vector)
@@ -464,6 +483,7 @@ void vlf_oracle_nmi_delivery(struct vlf_oracle *o, int vcpu)
 		     "NMI delivered after the previous one with no IRET in between");
 		return;
 	}
+	c->nmi_due = 0;
 	if (c->nmi_cut) {
 		c->nmi_cut = 0;
 	} else if (c->nmi_latched) {
@@ -502,7 +522,11 @@ void vlf_oracle_nmi_service(struct vlf_oracle *o, int vcpu)
 
 void vlf_oracle_iret(struct vlf_oracle *o, int vcpu)
 {
-	o->cpu[vcpu].nmi_blocked = 0;
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+
+	/* Only an NMI that waited for this IRET, known at the last VMRUN. */
+	c->nmi_unblocked = c->nmi_blocked && c->nmi_due && (c->nmi_latched || c->nmi_cut);
+	c->nmi_blocked = 0;
 }
 
 void vlf_oracle_finish(struct vlf_oracle *o)

@@ -58,6 +58,7 @@ enum vlf_site {
 	VLF_SITE_NMI_NESTED,
 	VLF_SITE_READ_CCR,
 	VLF_SITE_READ_OTHER, /* LDR, LVT timer, initial count, ID */
+	VLF_SITE_NMI_LATE,
 	VLF_SITE_COUNT
 };
 
@@ -93,6 +94,9 @@ struct vlf_oracle_vcpu {
 	uint8_t nmi_latched;   /* a request waits (at most one) */
 	uint8_t nmi_cut;       /* a delivery a #VMEXIT cut waits for re-injection */
 	uint8_t nmi_blocked;   /* delivered; no IRET executed since */
+	uint8_t nmi_due;       /* an NMI was waiting at the last VMRUN */
+	uint8_t nmi_unblocked; /* the last instruction was the IRET that ended
+	                        * NMI blocking, with an NMI waiting for it */
 	uint16_t nmi_posts;    /* requests not coalesced */
 	uint16_t nmi_services; /* NMI handler entries */
 	struct vlf_ref_timer timer;
@@ -146,6 +150,14 @@ void vlf_oracle_vmrun(struct vlf_oracle *o, int vcpu);
  * side effects.
  */
 int vlf_oracle_overdue(const struct vlf_oracle *o, int vcpu, int rflags_if);
+/*
+ * The guest is about to run an instruction right after the IRET that ended
+ * NMI blocking. An NMI the hypervisor knew of at VMRUN is taken by hardware
+ * before it, whatever RFLAGS.IF says: reports delivery-late (site nmi-late)
+ * if it is still waiting. (An NMI held behind an event the hypervisor
+ * re-injects is not judged: SVM gives no better way to order the two.)
+ */
+void vlf_oracle_nmi_check_late(struct vlf_oracle *o, int vcpu);
 /* An overdue vector the target still holds in its IRR: delivery-late. (One
  * the target no longer holds is lost; vlf_oracle_finish reports it.) */
 void vlf_oracle_late(struct vlf_oracle *o, int vcpu, int vector);

@@ -46,6 +46,7 @@ struct vlf_config {
 
 /* Exit codes the simulated CPU produces (values as in the APM). */
 #define VLF_EXIT_CR8_WRITE 0x18u
+#define VLF_EXIT_EXCP_DB   0x41u /* #DB intercepted */
 #define VLF_EXIT_INTR      0x60u
 #define VLF_EXIT_VINTR     0x64u
 #define VLF_EXIT_IRET      0x74u
@@ -54,6 +55,7 @@ struct vlf_config {
 #define VLF_EXIT_MSR       0x7cu
 #define VLF_EXIT_NPF       0x400u
 
+#define VLF_RFLAGS_TF (1ull << 8)
 #define VLF_RFLAGS_IF (1ull << 9)
 
 /*
@@ -74,6 +76,9 @@ struct vlf_vmcb {
 	/* SVM has no virtual NMI masking: a hypervisor intercepts the guest's
 	 * IRET to learn when an NMI handler is done. */
 	uint8_t intercept_iret;
+	/* #DB intercepted: with RFLAGS.TF, a hypervisor single-steps the guest
+	 * (over an NMI handler's IRET, to learn when NMIs are unblocked). */
+	uint8_t intercept_db;
 	uint64_t eventinj;
 	uint64_t exitintinfo;
 	uint64_t exitcode;

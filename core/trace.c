@@ -105,6 +105,8 @@ const char *vlf_exitcode_name(uint64_t code)
 		return "VINTR";
 	case VLF_EXIT_IRET:
 		return "IRET";
+	case VLF_EXIT_EXCP_DB:
+		return "EXCP_DB";
 	case VLF_EXIT_HLT:
 		return "HLT";
 	case VLF_EXIT_IOIO:

@@ -254,5 +254,28 @@ int main(void)
 		CHECK(raised[0] == -1);
 	}
 
+	/* nmi-late: an NMI waiting for the handler's IRET must come before the
+	 * instruction after it, IF or not; one posted after the IRET need not. */
+	fresh(0);
+	vlf_oracle_nmi_post(&o, 0);
+	vlf_oracle_vmrun(&o, 0);
+	vlf_oracle_nmi_delivery(&o, 0);
+	vlf_oracle_nmi_service(&o, 0);
+	vlf_oracle_nmi_post(&o, 0);
+	vlf_oracle_vmrun(&o, 0); /* the hypervisor knows of the second one */
+	vlf_oracle_iret(&o, 0);
+	vlf_oracle_retired(&o, 0, 0);
+	vlf_oracle_nmi_check_late(&o, 0);
+	CHECK(fired(VLF_INV_LATE_DELIVERY) && o.v.site == VLF_SITE_NMI_LATE);
+	fresh(0);
+	vlf_oracle_nmi_post(&o, 0);
+	vlf_oracle_vmrun(&o, 0);
+	vlf_oracle_nmi_delivery(&o, 0);
+	vlf_oracle_nmi_service(&o, 0);
+	vlf_oracle_iret(&o, 0);
+	vlf_oracle_nmi_post(&o, 0); /* after the IRET: the kick decides */
+	vlf_oracle_nmi_check_late(&o, 0);
+	CHECK(!o.violated);
+
 	return CHECK_DONE();
 }

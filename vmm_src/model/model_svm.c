@@ -151,6 +151,12 @@ void model_svm_prepare_entry(struct model_vm *vm, int vcpu)
 	if (c->rip != vc->exit_rip)
 		c->intr_shadow = 0;
 #endif
+	if (vc->nmi_singlestep) {
+		/* Nothing goes in before the single-stepped IRET has run. */
+		c->v_tpr = (uint8_t)model_vlapic_get_cr8(l);
+		vc->entry_v_tpr = c->v_tpr;
+		return;
+	}
 	reinject_cut_event(vc);
 	nmi_waits = inject_nmi(vc);
 
@@ -248,14 +254,25 @@ void model_svm_handle_exit(struct model_vm *vm, int vcpu)
 		break;
 	}
 	if (c->exitcode == VLF_EXIT_IRET) {
-		/* The NMI handler is returning: NMIs may go in again, but not
-		 * before the IRET itself has run (the shadow holds them). */
+		/*
+		 * The NMI handler is returning: NMIs may go in again, but only
+		 * once the IRET has run. Single-step it (TF, #DB intercepted),
+		 * as KVM does: an interrupt shadow and an interrupt window
+		 * would hold the NMI until the guest sets IF, which it may not.
+		 */
 		c->intercept_iret = 0;
 #ifndef VLF_BUG_NMI_IRET_NO_SHADOW
 		/* Seeded bug NMI_IRET_NO_SHADOW drops this: the next NMI goes in
 		 * at the VMRUN that resumes the IRET, before the IRET has run. */
-		c->intr_shadow = 1;
+		c->rflags |= VLF_RFLAGS_TF;
+		c->intercept_db = 1;
+		vc->nmi_singlestep = 1;
 #endif
+	}
+	if (c->exitcode == VLF_EXIT_EXCP_DB && vc->nmi_singlestep) {
+		c->rflags &= ~VLF_RFLAGS_TF;
+		c->intercept_db = 0;
+		vc->nmi_singlestep = 0;
 	}
 	if (c->exitintinfo & VLF_EVT_VALID)
 		vc->exit_intinfo = c->exitintinfo;

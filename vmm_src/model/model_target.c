@@ -54,6 +54,7 @@ static void reset(void *t, const struct vlf_config *cfg)
 		vc->exit_rip = 0;
 		vc->entry_v_tpr = 0;
 		vc->nmi_pending = 0;
+		vc->nmi_singlestep = 0;
 		vc->notified = 0;
 	}
 }
