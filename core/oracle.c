@@ -52,6 +52,7 @@ static const char *const site_names[VLF_SITE_COUNT] = {
     [VLF_SITE_READ_CCR] = "read-ccr",
     [VLF_SITE_READ_OTHER] = "read-other",
     [VLF_SITE_NMI_LATE] = "nmi-late",
+    [VLF_SITE_READ_PPR_STALE] = "read-ppr-stale",
 };
 
 const char *vlf_site_name(enum vlf_site site)
@@ -144,6 +145,7 @@ void vlf_oracle_reset(struct vlf_oracle *o, const struct vlf_config *cfg)
 		c->nmi_unblocked = 0;
 		c->nmi_posts = 0;
 		c->nmi_services = 0;
+		c->ppr_before_accept = -1;
 		vlf_ref_timer_reset(&c->timer);
 	}
 	o->now = 0;
@@ -163,6 +165,7 @@ void vlf_oracle_post(struct vlf_oracle *o, int vcpu, unsigned vector, int level)
 void vlf_oracle_set_tpr(struct vlf_oracle *o, int vcpu, uint8_t tpr)
 {
 	o->cpu[vcpu].ref.tpr = tpr;
+	o->cpu[vcpu].ppr_before_accept = -1;
 }
 
 void vlf_oracle_retired(struct vlf_oracle *o, int vcpu, int sti_shadow)
@@ -260,6 +263,7 @@ void vlf_oracle_delivery(struct vlf_oracle *o, int vcpu, unsigned vector, int rf
 		     ppr, c->ref.tpr);
 		return;
 	}
+	c->ppr_before_accept = ppr;
 	vlf_ref_deliver(&c->ref, vector);
 	bm_clear(c->due, vector);
 }
@@ -290,6 +294,7 @@ void vlf_oracle_eoi(struct vlf_oracle *o, int vcpu, int retired, int broadcast)
 	int level;
 	int want = vlf_ref_eoi(&c->ref);
 
+	c->ppr_before_accept = -1;
 	if (retired == -2) {
 		fail(o, VLF_INV_EOI_MISMATCH, VLF_SITE_EOI_SEVERAL, vcpu, want,
 		     "one EOI retired several in-service vectors");
@@ -373,7 +378,8 @@ static void read_ccr(struct vlf_oracle *o, int vcpu, uint64_t value)
 		     (unsigned long long)value, lo, hi);
 }
 
-static enum vlf_site read_site(enum vlf_read_reg reg, uint64_t value, uint64_t diff)
+static enum vlf_site read_site(enum vlf_read_reg reg, uint64_t value, uint64_t diff, int stale_ppr,
+                               uint8_t mask)
 {
 	static const enum vlf_site by_reg[VLF_REG_COUNT] = {
 	    [VLF_REG_IRR] = VLF_SITE_READ_IRR,         [VLF_REG_ISR] = VLF_SITE_READ_ISR,
@@ -392,6 +398,8 @@ static enum vlf_site read_site(enum vlf_read_reg reg, uint64_t value, uint64_t d
 		return VLF_SITE_READ_TPR_SUBCLASS;
 	if (reg == VLF_REG_PPR && (diff & ~0xfull) == 0)
 		return VLF_SITE_READ_PPR_SUBCLASS;
+	if (reg == VLF_REG_PPR && stale_ppr >= 0 && (value & mask) == ((unsigned)stale_ppr & mask))
+		return VLF_SITE_READ_PPR_STALE;
 	return by_reg[reg];
 }
 
@@ -456,8 +464,10 @@ void vlf_oracle_read(struct vlf_oracle *o, int vcpu, enum vlf_read_reg reg, unsi
 			snprintf(what, sizeof(what), "%s[%u]", vlf_reg_name(reg), word & 7);
 		else
 			snprintf(what, sizeof(what), "%s", vlf_reg_name(reg));
-		fail(o, VLF_INV_READ_MISMATCH, read_site(reg, value, (value ^ want) & mask), vcpu,
-		     vec, "guest read %s = 0x%llx, hardware would give 0x%llx", what,
+		fail(o, VLF_INV_READ_MISMATCH,
+		     read_site(reg, value, (value ^ want) & mask, o->cpu[vcpu].ppr_before_accept,
+		               (uint8_t)mask),
+		     vcpu, vec, "guest read %s = 0x%llx, hardware would give 0x%llx", what,
 		     (unsigned long long)value, (unsigned long long)want);
 	}
 }

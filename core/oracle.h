@@ -59,6 +59,7 @@ enum vlf_site {
 	VLF_SITE_READ_CCR,
 	VLF_SITE_READ_OTHER, /* LDR, LVT timer, initial count, ID */
 	VLF_SITE_NMI_LATE,
+	VLF_SITE_READ_PPR_STALE, /* PPR read back as it was before the last acceptance */
 	VLF_SITE_COUNT
 };
 
@@ -100,6 +101,10 @@ struct vlf_oracle_vcpu {
 	uint16_t nmi_posts;    /* requests not coalesced */
 	uint16_t nmi_services; /* NMI handler entries */
 	struct vlf_ref_timer timer;
+	/* PPR as it was before the last acceptance, until an EOI or a TPR
+	 * write changes it again; -1 when there is none. A target that reads
+	 * back this value computed PPR before the acceptance and not after. */
+	int16_t ppr_before_accept;
 };
 
 struct vlf_oracle {

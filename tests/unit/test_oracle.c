@@ -169,6 +169,34 @@ int main(void)
 		CHECK(strcmp(bad, "bogus") == 0);
 	}
 
+	/*
+	 * read-ppr-stale: the value PPR had before the last acceptance is its
+	 * own site, so that finding can pass while other PPR errors still fire.
+	 */
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x45, 0);
+	vlf_oracle_delivery(&o, 0, 0x45, 1, 0);
+	vlf_oracle_read(&o, 0, VLF_REG_PPR, 0, 0x00);
+	CHECK(fired(VLF_INV_READ_MISMATCH) && o.v.site == VLF_SITE_READ_PPR_STALE);
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x45, 0);
+	vlf_oracle_delivery(&o, 0, 0x45, 1, 0);
+	vlf_oracle_read(&o, 0, VLF_REG_PPR, 0, 0x30); /* neither before nor after */
+	CHECK(fired(VLF_INV_READ_MISMATCH) && o.v.site == VLF_SITE_READ_PPR);
+	/* After an EOI the pre-acceptance value is no longer an excuse. */
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x45, 0);
+	vlf_oracle_post(&o, 0, 0x65, 0);
+	vlf_oracle_delivery(&o, 0, 0x65, 1, 0);
+	vlf_oracle_delivery(&o, 0, 0x45, 1, 0); /* below PPR: refused, no change */
+	CHECK(fired(VLF_INV_BELOW_PPR));
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x45, 0);
+	vlf_oracle_delivery(&o, 0, 0x45, 1, 0);
+	vlf_oracle_eoi(&o, 0, 0x45, -1);
+	vlf_oracle_read(&o, 0, VLF_REG_PPR, 0, 0x40);
+	CHECK(fired(VLF_INV_READ_MISMATCH) && o.v.site == VLF_SITE_READ_PPR);
+
 	/* Only the first violation is kept. */
 	fresh(0);
 	vlf_oracle_delivery(&o, 0, 0x50, 0, 0);
