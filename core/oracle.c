@@ -146,6 +146,7 @@ void vlf_oracle_reset(struct vlf_oracle *o, const struct vlf_config *cfg)
 		c->nmi_posts = 0;
 		c->nmi_services = 0;
 		c->ppr_before_accept = -1;
+		c->tpr_at_accept = 0;
 		vlf_ref_timer_reset(&c->timer);
 	}
 	o->now = 0;
@@ -165,7 +166,6 @@ void vlf_oracle_post(struct vlf_oracle *o, int vcpu, unsigned vector, int level)
 void vlf_oracle_set_tpr(struct vlf_oracle *o, int vcpu, uint8_t tpr)
 {
 	o->cpu[vcpu].ref.tpr = tpr;
-	o->cpu[vcpu].ppr_before_accept = -1;
 }
 
 void vlf_oracle_retired(struct vlf_oracle *o, int vcpu, int sti_shadow)
@@ -264,6 +264,7 @@ void vlf_oracle_delivery(struct vlf_oracle *o, int vcpu, unsigned vector, int rf
 		return;
 	}
 	c->ppr_before_accept = ppr;
+	c->tpr_at_accept = c->ref.tpr;
 	vlf_ref_deliver(&c->ref, vector);
 	bm_clear(c->due, vector);
 }
@@ -378,6 +379,17 @@ static void read_ccr(struct vlf_oracle *o, int vcpu, uint64_t value)
 		     (unsigned long long)value, lo, hi);
 }
 
+/*
+ * The PPR a target that recomputes it only at EOI and TPR changes still holds
+ * after an acceptance, or -1. A TPR that was changed and changed back (CR8
+ * writes between two exits, unseen without an intercept) counts as unchanged.
+ */
+static int stale_ppr(const struct vlf_oracle_vcpu *c)
+{
+	return c->ppr_before_accept >= 0 && c->ref.tpr == c->tpr_at_accept ? c->ppr_before_accept
+	                                                                   : -1;
+}
+
 static enum vlf_site read_site(enum vlf_read_reg reg, uint64_t value, uint64_t diff, int stale_ppr,
                                uint8_t mask)
 {
@@ -465,7 +477,7 @@ void vlf_oracle_read(struct vlf_oracle *o, int vcpu, enum vlf_read_reg reg, unsi
 		else
 			snprintf(what, sizeof(what), "%s", vlf_reg_name(reg));
 		fail(o, VLF_INV_READ_MISMATCH,
-		     read_site(reg, value, (value ^ want) & mask, o->cpu[vcpu].ppr_before_accept,
+		     read_site(reg, value, (value ^ want) & mask, stale_ppr(&o->cpu[vcpu]),
 		               (uint8_t)mask),
 		     vcpu, vec, "guest read %s = 0x%llx, hardware would give 0x%llx", what,
 		     (unsigned long long)value, (unsigned long long)want);

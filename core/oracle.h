@@ -101,10 +101,11 @@ struct vlf_oracle_vcpu {
 	uint16_t nmi_posts;    /* requests not coalesced */
 	uint16_t nmi_services; /* NMI handler entries */
 	struct vlf_ref_timer timer;
-	/* PPR as it was before the last acceptance, until an EOI or a TPR
-	 * write changes it again; -1 when there is none. A target that reads
-	 * back this value computed PPR before the acceptance and not after. */
+	/* PPR as it was before the last acceptance (until an EOI; -1 when
+	 * none), and TPR then. A target that reads back this PPR computed it
+	 * before the acceptance and not after. */
 	int16_t ppr_before_accept;
+	uint8_t tpr_at_accept;
 };
 
 struct vlf_oracle {

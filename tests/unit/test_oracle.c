@@ -183,6 +183,21 @@ int main(void)
 	vlf_oracle_delivery(&o, 0, 0x45, 1, 0);
 	vlf_oracle_read(&o, 0, VLF_REG_PPR, 0, 0x30); /* neither before nor after */
 	CHECK(fired(VLF_INV_READ_MISMATCH) && o.v.site == VLF_SITE_READ_PPR);
+	/* CR8 writes between two exits that end where they began: still stale. */
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x45, 0);
+	vlf_oracle_delivery(&o, 0, 0x45, 1, 0);
+	vlf_oracle_set_tpr(&o, 0, 0xa0);
+	vlf_oracle_set_tpr(&o, 0, 0x00);
+	vlf_oracle_read(&o, 0, VLF_REG_PPR, 0, 0x00);
+	CHECK(fired(VLF_INV_READ_MISMATCH) && o.v.site == VLF_SITE_READ_PPR_STALE);
+	/* A TPR that changed since the acceptance must show in PPR. */
+	fresh(0);
+	vlf_oracle_post(&o, 0, 0x45, 0);
+	vlf_oracle_delivery(&o, 0, 0x45, 1, 0);
+	vlf_oracle_set_tpr(&o, 0, 0x20);
+	vlf_oracle_read(&o, 0, VLF_REG_PPR, 0, 0x00);
+	CHECK(fired(VLF_INV_READ_MISMATCH) && o.v.site == VLF_SITE_READ_PPR);
 	/* After an EOI the pre-acceptance value is no longer an excuse. */
 	fresh(0);
 	vlf_oracle_post(&o, 0, 0x45, 0);
