@@ -4,7 +4,9 @@
 # the crash into crashes/<signature>/.
 #
 #   scripts/fuzz.sh [--policy=virq|virq-pending|eventinj] [--target=model|freebsd]
-#                   [--time=SECONDS] [--seed=N] [--keep-corpus] [-- libFuzzer flags...]
+#                   [--tree=DIR] [--time=SECONDS] [--seed=N] [--keep-corpus]
+#                   [-- libFuzzer flags...]
+# (--tree: the FreeBSD tree for --target=freebsd, default vmm_src/freebsd)
 #
 # Flags after -- go to libFuzzer, e.g. parallel campaigns on N cores:
 #   scripts/fuzz.sh --policy=eventinj --time=600 -- -fork=2
@@ -13,17 +15,18 @@
 # The dictionary fuzz/vlf.dict is always passed. AFL++: scripts/afl.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-policy=virq target=model budget=600 seed=0 keep=0
+policy=virq target=model budget=600 seed=0 keep=0 tree="$root/vmm_src/freebsd"
 extra=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--policy=*) policy=${1#*=} ;;
 	--target=*) target=${1#*=} ;;
+	--tree=*) tree=${1#*=} ;;
 	--time=*) budget=${1#*=} ;;
 	--seed=*) seed=${1#*=} ;;
 	--keep-corpus) keep=1 ;;
 	--) shift; extra=("$@"); break ;;
-	-h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,15p' "$0"; exit 0 ;;
 	*) echo "fuzz.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -32,11 +35,18 @@ case "$policy" in virq|virq-pending|eventinj) ;; *)
 	echo "fuzz.sh: unknown policy '$policy' (virq, virq-pending, eventinj)" >&2; exit 2 ;;
 esac
 case "$budget" in ''|*[!0-9]*) echo "fuzz.sh: --time wants seconds, not '$budget'" >&2; exit 2 ;; esac
+case "$target" in model|freebsd) ;; *)
+	echo "fuzz.sh: unknown target '$target' (model, freebsd)" >&2; exit 2 ;;
+esac
+if [ "$target" = freebsd ] && [ ! -f "$tree/sys/amd64/vmm/io/vlapic.c" ]; then
+	echo "fuzz.sh: no FreeBSD tree at $tree (sys/amd64/vmm/io/vlapic.c missing; see vmm_src/README.md)" >&2
+	exit 2
+fi
 
 "$root/scripts/setup.sh"
 build="$root/build/fuzz"
 cmake_args=(-DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo)
-[ "$target" = model ] || cmake_args+=(-DVLF_TARGET="$target")
+[ "$target" = model ] || cmake_args+=(-DVLF_TARGET="$target" -DFREEBSD_SRC="$(cd "$tree" && pwd)")
 cmake -S "$root" -B "$build" "${cmake_args[@]}" >/dev/null
 cmake --build "$build" -j"$(nproc)" --target "vlf-fuzz-$target" "vlf-replay-$target" >/dev/null
 
