@@ -555,6 +555,56 @@ static void op_ipi_logical(struct vlf_machine *m, int v, const struct vlf_op *op
 	skip_instruction(m, v);
 }
 
+/*
+ * An MSI from a device. Fixed delivery reaches every destination; lowest
+ * priority exactly one of them, of the target's choosing (arbitration is
+ * model-specific, Intel SDM vol. 3, 11.6.2.4): the reference follows the
+ * vCPU whose IRR took the vector, or one that already held it (coalesced).
+ * If none did, the request was dropped and the reference keeps it on the
+ * first destination, where the drain finds it lost.
+ */
+static void op_msi(struct vlf_machine *m, const struct vlf_op *op)
+{
+	uint64_t addr = VLF_MSI_ADDR_BASE | (uint64_t)op->mda << 12;
+	uint32_t data = op->vector | (op->lowest ? VLF_MSI_DATA_LOWPRIO : 0u);
+	int dests[VLF_MAX_VCPUS], n = 0, pick = -1, held = -1;
+	int had[VLF_MAX_VCPUS];
+	struct vlf_lapic_view view;
+
+	if (op->msi_logical)
+		addr |= VLF_MSI_ADDR_RH | VLF_MSI_ADDR_DM;
+	for (int d = 0; d < m->cfg.nvcpus; d++) {
+		int hit = op->msi_logical ? vlf_oracle_logical_match(&m->oracle, d, 0, op->mda)
+		                          : op->mda == 0xff || op->mda == d;
+
+		if (hit)
+			dests[n++] = d;
+	}
+	for (int i = 0; op->lowest && i < n; i++) {
+		m->ops->peek(m->t, dests[i], &view);
+		had[i] = bm_test(view.irr, op->vector);
+	}
+	m->ops->msi(m->t, addr, data);
+	if (!op->lowest) {
+		for (int i = 0; i < n; i++)
+			post(m, dests[i], op->vector, 0);
+		return;
+	}
+	for (int i = 0; i < n && pick < 0; i++) {
+		m->ops->peek(m->t, dests[i], &view);
+		if (bm_test(view.irr, op->vector) && !had[i])
+			pick = dests[i];
+		else if (had[i] && held < 0)
+			held = dests[i];
+	}
+	if (pick < 0)
+		pick = held >= 0 ? held : n > 0 ? dests[0] : -1;
+	if (pick >= 0) {
+		VLF_TRACE(m, pick, "lowest-priority MSI 0x%02x taken by vcpu%d", op->vector, pick);
+		post(m, pick, op->vector, 0);
+	}
+}
+
 /* LDR and DFR are xAPIC registers (read-only and absent in x2APIC mode). */
 static void op_ldr(struct vlf_machine *m, int v, const struct vlf_op *op)
 {
@@ -735,6 +785,9 @@ static void exec_op(struct vlf_machine *m, const struct vlf_op *op)
 		break;
 	case VLF_OP_DFR:
 		op_dfr(m, op);
+		break;
+	case VLF_OP_MSI:
+		op_msi(m, op);
 		break;
 	case VLF_OP_POST:
 		m->ops->post(m->t, v, op->vector, op->level);

@@ -24,6 +24,7 @@ static const char *const op_names[VLF_OP_COUNT] = {
     [VLF_OP_IPI_LOGICAL] = "ipi-logical",
     [VLF_OP_LDR] = "ldr",
     [VLF_OP_DFR] = "dfr",
+    [VLF_OP_MSI] = "msi",
 };
 
 static const char *const policy_names[VLF_POLICY_COUNT] = {
@@ -183,6 +184,14 @@ static void decode_op(const uint8_t *b3, const struct vlf_config *cfg, struct vl
 		op->vcpu = 0;
 		op->value = a & 1;
 		break;
+	case VLF_OP_MSI:
+		op->vcpu = 0;
+		op->vector = a;
+		op->mda = b;
+		/* Logical x2APIC destinations are 32 bits: no 8-bit MSI form. */
+		op->msi_logical = (k >> 5) & 1 && cfg->apic == VLF_APIC_XAPIC;
+		op->lowest = (k >> 6) & 1 && b != 0xff;
+		break;
 	default:
 		break;
 	}
@@ -236,6 +245,13 @@ static void encode_op(const struct vlf_op *op, uint8_t *b3)
 	case VLF_OP_DFR:
 		a = op->value;
 		break;
+	case VLF_OP_MSI:
+		a = op->vector;
+		b = op->mda;
+		b3[0] = (uint8_t)(op->kind | (op->msi_logical | op->lowest << 1) << 5);
+		b3[1] = a;
+		b3[2] = b;
+		return;
 	default:
 		break;
 	}

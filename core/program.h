@@ -47,6 +47,7 @@ enum vlf_op_kind {
 	VLF_OP_IPI_LOGICAL, /* an IPI in logical destination mode */
 	VLF_OP_LDR,         /* the guest writes its logical APIC ID (xAPIC) */
 	VLF_OP_DFR,         /* every vCPU writes its DFR: flat or cluster (xAPIC) */
+	VLF_OP_MSI,         /* a device writes an MSI (not a guest action) */
 	VLF_OP_COUNT
 };
 
@@ -103,6 +104,12 @@ enum vlf_exit_reason {
  *   IPI via the x2APIC SELF IPI register instead of the ICR: via_self_ipi,
  *         only with dest self in an x2APIC program   b bit 4
  *   EXIT: reason, during_delivery a = reason, b = during_delivery
+ *   MSI:  vector, mda (the 8-bit destination ID of the MSI address),
+ *         msi_logical (RH = DM = 1: logical; xAPIC programs only), lowest
+ *         (delivery mode lowest priority, else fixed; never with the
+ *         broadcast 0xff, where it would mean every CPU or one); vcpu is
+ *         always 0, its two bits in the kind byte are msi_logical | lowest << 1
+ *         a = vector, b = mda
  */
 struct vlf_op {
 	uint8_t kind;
@@ -122,6 +129,8 @@ struct vlf_op {
 	uint16_t count; /* TMICT: initial count; WAIT: ticks */
 	uint8_t mda;
 	uint8_t via_self_ipi;
+	uint8_t msi_logical;
+	uint8_t lowest;
 };
 
 #define VLF_TMICT_MAX 8191u

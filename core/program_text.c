@@ -15,6 +15,8 @@ static const char *const timer_mode_names[] = {"oneshot", "periodic"};
 static const char *const divide_names[] = {"1", "2", "4", "8", "16", "32", "64", "128"};
 static const char *const via_names[] = {"icr", "self-ipi"};
 static const char *const dfr_model_names[] = {"flat", "cluster"};
+static const char *const msi_mode_names[] = {"physical", "logical"};
+static const char *const delivery_names[] = {"fixed", "lowest"};
 
 #define NAME_OR_Q(tbl, i) ((unsigned)(i) < sizeof(tbl) / sizeof((tbl)[0]) ? (tbl)[i] : "?")
 
@@ -76,6 +78,10 @@ int vlf_op_format(const struct vlf_op *op, char *buf, size_t cap)
 		return snprintf(buf, cap, "%s vcpu=%u id=0x%02x", name, vcpu, op->value);
 	case VLF_OP_DFR:
 		return snprintf(buf, cap, "%s model=%s", name, op->value ? "cluster" : "flat");
+	case VLF_OP_MSI:
+		return snprintf(buf, cap, "%s dest=0x%02x mode=%s delivery=%s vector=0x%02x", name,
+		                op->mda, msi_mode_names[op->msi_logical & 1],
+		                delivery_names[op->lowest & 1], op->vector);
 	case VLF_OP_POST:
 		return snprintf(buf, cap, "%s vcpu=%u vector=0x%02x trigger=%s", name, vcpu,
 		                op->vector, op->level ? "level" : "edge");
@@ -123,16 +129,18 @@ enum op_key {
 	K_MDA,
 	K_ID,
 	K_MODEL,
+	K_DELIVERY,
 	K_OP_COUNT
 };
 
 static const char *const op_key_names[K_OP_COUNT] = {
-    [K_VCPU] = "vcpu",       [K_VALUE] = "value",   [K_REG] = "reg",
-    [K_WORD] = "word",       [K_VECTOR] = "vector", [K_DEST] = "dest",
-    [K_TRIGGER] = "trigger", [K_REASON] = "reason", [K_DURING] = "during-delivery",
-    [K_MODE] = "mode",       [K_MASKED] = "masked", [K_COUNT] = "count",
-    [K_DIVIDE] = "divide",   [K_TICKS] = "ticks",   [K_VIA] = "via",
-    [K_MDA] = "mda",         [K_ID] = "id",         [K_MODEL] = "model",
+    [K_VCPU] = "vcpu",         [K_VALUE] = "value",   [K_REG] = "reg",
+    [K_WORD] = "word",         [K_VECTOR] = "vector", [K_DEST] = "dest",
+    [K_TRIGGER] = "trigger",   [K_REASON] = "reason", [K_DURING] = "during-delivery",
+    [K_MODE] = "mode",         [K_MASKED] = "masked", [K_COUNT] = "count",
+    [K_DIVIDE] = "divide",     [K_TICKS] = "ticks",   [K_VIA] = "via",
+    [K_MDA] = "mda",           [K_ID] = "id",         [K_MODEL] = "model",
+    [K_DELIVERY] = "delivery",
 };
 
 #define KB(k) (1u << (k))
@@ -166,6 +174,8 @@ static unsigned op_keys(unsigned kind)
 		return KB(K_VCPU) | KB(K_COUNT) | KB(K_DIVIDE);
 	case VLF_OP_WAIT:
 		return KB(K_TICKS); /* time passes for every vCPU */
+	case VLF_OP_MSI:
+		return KB(K_DEST) | KB(K_MODE) | KB(K_DELIVERY) | KB(K_VECTOR); /* a device's */
 	default:
 		return KB(K_VCPU);
 	}
@@ -414,6 +424,31 @@ static int parse_read(struct parser *ps, const char **v, struct vlf_op *op)
 	return 0;
 }
 
+static int parse_msi(struct parser *ps, const char **v, struct vlf_op *op)
+{
+	unsigned x = 0;
+
+	if (get_number(ps, "dest", v[K_DEST], 0, 255, &x) < 0)
+		return -1;
+	op->mda = (uint8_t)x;
+	if (get_name(ps, "mode", v[K_MODE], msi_mode_names, 2, &x) < 0)
+		return -1;
+	op->msi_logical = (uint8_t)x;
+	if (op->msi_logical && ps->apic != VLF_APIC_XAPIC)
+		return fail(ps, "msi mode=logical needs apic=xapic (an x2APIC logical "
+		                "destination does not fit the MSI's 8 bits)");
+	if (get_name(ps, "delivery", v[K_DELIVERY], delivery_names, 2, &x) < 0)
+		return -1;
+	op->lowest = (uint8_t)x;
+	if (op->lowest && op->mda == 0xff)
+		return fail(ps, "msi delivery=lowest with dest=0xff (the broadcast) has no "
+		                "defined meaning; give one destination or delivery=fixed");
+	if (get_number(ps, "vector", v[K_VECTOR], 0, 255, &x) < 0)
+		return -1;
+	op->vector = (uint8_t)x;
+	return 0;
+}
+
 static int parse_op(struct parser *ps, unsigned kind, char *rest, struct vlf_op *op)
 {
 	const char *reasons[VLF_EXITR_COUNT];
@@ -439,6 +474,8 @@ static int parse_op(struct parser *ps, unsigned kind, char *rest, struct vlf_op 
 		op->value = (uint8_t)x;
 		return 0;
 	}
+	if (kind == VLF_OP_MSI)
+		return parse_msi(ps, v, op);
 	if (parse_number(v[K_VCPU], &n) < 0)
 		return fail(ps, "bad number " TOK_FMT " for 'vcpu'", TOK_ARG(v[K_VCPU]));
 	if (n >= (unsigned long long)ps->nvcpus)

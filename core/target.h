@@ -129,6 +129,12 @@ struct vlf_host {
 #define VLF_LAPIC_TIMER_DCR  0x3e0u /* divide configuration */
 #define VLF_LAPIC_SELF_IPI   0x3f0u /* x2APIC only */
 
+/* MSI address and data (Intel SDM vol. 3, 11.11): what a PCI function writes. */
+#define VLF_MSI_ADDR_BASE    0xfee00000u
+#define VLF_MSI_ADDR_DM      (1u << 2) /* logical destination mode */
+#define VLF_MSI_ADDR_RH      (1u << 3) /* redirection hint */
+#define VLF_MSI_DATA_LOWPRIO (1u << 8) /* delivery mode 001: lowest priority */
+
 /* LVT timer bits (Intel SDM vol. 3, 11.5.1). */
 #define VLF_LVT_MASKED   (1u << 16)
 #define VLF_LVT_PERIODIC (1u << 17)
@@ -152,6 +158,9 @@ struct vlf_target_ops {
 
 	/* A device (I/O APIC, MSI) posts a vector: lapic_intr_edge/level. */
 	void (*post)(void *t, int vcpu, int vector, int level);
+	/* A device writes an MSI; the target finds its destinations
+	 * (lapic_intr_msi). Edge-triggered, fixed or lowest priority. */
+	void (*msi)(void *t, uint64_t addr, uint32_t data);
 	/* Hypervisor work before VMRUN: svm_inj_interrupts and friends. */
 	void (*prepare_entry)(void *t, int vcpu);
 	/* Hypervisor work after #VMEXIT, before exit-specific emulation. */

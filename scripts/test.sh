@@ -13,9 +13,9 @@ build() { # name, cmake args...
 	cmake --build "$dir" -j"$jobs" >/dev/null
 }
 
-build gcc -DCMAKE_C_COMPILER=gcc
-build clang-san -DCMAKE_C_COMPILER=clang -DVLF_SANITIZE=ON
-build fuzz -DCMAKE_C_COMPILER=clang
+build gcc -DCMAKE_C_COMPILER=gcc -DVLF_TARGET=model
+build clang-san -DCMAKE_C_COMPILER=clang -DVLF_SANITIZE=ON -DVLF_TARGET=model
+build fuzz -DCMAKE_C_COMPILER=clang -DVLF_TARGET=model
 
 status=0
 # Each build compares its trace hashes with the builds before it.

@@ -185,7 +185,7 @@ static void fb_reset(void *arg, const struct vlf_config *cfg)
 	/* Time back to zero, every callout (the vLAPIC timers) forgotten. */
 	vlf_kern_clock_reset();
 
-	for (i = 0; i < VLF_FB_NVCPUS; i++)
+	for (i = 0; i < VLF_FB_SLOTS; i++)
 		fb_vcpu_pristine(t, i);
 
 	t->vm.nvcpus = cfg->nvcpus;
@@ -253,7 +253,7 @@ static void *fb_create(const struct vlf_config *cfg, const struct vlf_host *host
 	t->pmap.pm_pml4 = t->pml4;
 	t->sc = svm_vminit(&t->vm, &t->pmap);
 	t->vm.cookie = t->sc;
-	for (i = 0; i < VLF_FB_NVCPUS; i++)
+	for (i = 0; i < VLF_FB_SLOTS; i++)
 		t->vm.vcpu[i].vlapic = svm_vlapic_init(t->sc, i);
 #endif
 
@@ -316,7 +316,7 @@ static void fb_destroy(void *arg)
 	}
 	svm_cleanup(t->sc);
 #else
-	for (i = 0; i < VLF_FB_NVCPUS; i++)
+	for (i = 0; i < VLF_FB_SLOTS; i++)
 		svm_vlapic_cleanup(t->sc, t->vm.vcpu[i].vlapic);
 	svm_vmcleanup(t->sc);
 #endif
@@ -366,6 +366,15 @@ static void fb_post(void *arg, int vcpu, int vector, int level)
 		(void)fb_intr_level(t, vcpu, vector);
 	else
 		(void)fb_intr_edge(t, vcpu, vector);
+}
+
+/* An MSI goes through vmm_lapic's decoding and vlapic's destination logic
+ * (lapic_intr_msi -> vlapic_deliver_intr), the same in every API. */
+static void fb_msi(void *arg, uint64_t addr, uint32_t data)
+{
+	struct vlf_fb_target *t = tgt(arg, 0, "msi");
+
+	(void)lapic_intr_msi(&t->vm, addr, data);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -614,6 +623,7 @@ static const struct vlf_target_ops fb_ops = {
     .destroy = fb_destroy,
     .reset = fb_reset,
     .post = fb_post,
+    .msi = fb_msi,
     .prepare_entry = fb_prepare_entry,
     .handle_exit = fb_handle_exit,
     .vmcb_load = fb_vmcb_load,

@@ -14,6 +14,18 @@
 /* vCPUs the target can be configured with (the harness's maximum). */
 #define VLF_FB_NVCPUS VLF_MAX_VCPUS
 
+/*
+ * Before vm_get_maxcpus() (FreeBSD 12), vlapic_calcdest() lets a physical destination reach any
+ * vCPU below VM_MAXCPU, active or not (bhyve creates them all with the VM).
+ * One more glue vCPU, never run, stands in for every such inactive one, so
+ * an MSI to a nonexistent ID lands somewhere as harmless as in bhyve.
+ */
+#if VLF_FB_VCPU_API || VLF_FB_HAVE_VM_GET_MAXCPUS
+#define VLF_FB_SLOTS VLF_FB_NVCPUS /* later trees check vm_get_maxcpus() */
+#else
+#define VLF_FB_SLOTS (VLF_FB_NVCPUS + 1)
+#endif
+
 struct vlf_fb_vcpu {
 	struct vlapic *vlapic;
 	struct vm_exit exitinfo;
@@ -42,7 +54,7 @@ struct vm {
 	cpuset_t active_cpus;
 	void *cookie; /* the SVM softc */
 	const struct vlf_host *host;
-	struct vlf_fb_vcpu vcpu[VLF_FB_NVCPUS];
+	struct vlf_fb_vcpu vcpu[VLF_FB_SLOTS];
 #if VLF_FB_VCPU_API
 	struct vcpu vcpus[VLF_FB_NVCPUS];
 	/* vCPU whose LAPIC access is being emulated (vioapic_process_eoi()

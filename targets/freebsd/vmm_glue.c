@@ -34,6 +34,16 @@ static void check_vcpu(struct vm *vm, int vcpuid, const char *what)
 	(void)vm;
 }
 
+/* vCPUs a LAPIC interrupt may name: the active ones and, for every other
+ * ID below VM_MAXCPU, the stand-in (see VLF_FB_SLOTS). */
+static int intr_slot(struct vm *vm, int vcpuid, const char *what)
+{
+	if (VLF_FB_SLOTS > VLF_FB_NVCPUS && vcpuid >= VLF_FB_NVCPUS && vcpuid < VM_MAXCPU)
+		return VLF_FB_NVCPUS;
+	check_vcpu(vm, vcpuid, what);
+	return vcpuid;
+}
+
 void vlf_fb_vcpu_clear(struct vm *vm, int vcpuid)
 {
 	struct vlf_fb_vcpu *v = &vm->vcpu[vcpuid];
@@ -58,8 +68,7 @@ const char *vm_name(struct vm *vm)
 
 struct vlapic *vm_lapic(struct vm *vm, int cpu)
 {
-	check_vcpu(vm, cpu, "vm_lapic");
-	return vm->vcpu[cpu].vlapic;
+	return vm->vcpu[intr_slot(vm, cpu, "vm_lapic")].vlapic;
 }
 
 cpuset_t vm_active_cpus(struct vm *vm)
@@ -100,10 +109,11 @@ void *vcpu_stats(struct vm *vm, int vcpuid)
 void vcpu_notify_event(struct vm *vm, int vcpuid, bool lapic_intr)
 {
 	/* Nothing runs concurrently: only remember that a kick was asked for. */
-	check_vcpu(vm, vcpuid, "vcpu_notify_event");
-	vm->vcpu[vcpuid].notify_count++;
+	struct vlf_fb_vcpu *v = &vm->vcpu[intr_slot(vm, vcpuid, "vcpu_notify_event")];
+
+	v->notify_count++;
 	if (lapic_intr)
-		vm->vcpu[vcpuid].notify_lapic++;
+		v->notify_lapic++;
 }
 
 /* ------------------------------------------------------------------------ */

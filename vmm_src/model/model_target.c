@@ -82,6 +82,48 @@ static void post(void *t, int vcpu, int vector, int level)
 	model_vm_post(t, vcpu, vector, level);
 }
 
+/*
+ * Destinations as the SDM reads an MSI (11.11.1): RH and DM both set make the
+ * ID logical. Lowest priority goes to the destination with the lowest TPR
+ * (ties: lowest APIC ID), one arbitration the SDM allows.
+ */
+static void msi(void *t, uint64_t addr, uint32_t data)
+{
+	struct model_vm *vm = t;
+	uint32_t dest = (uint32_t)(addr >> 12) & 0xffu;
+#ifdef VLF_BUG_MSI_LOGICAL_AS_PHYSICAL
+	/* Seeded bug: the destination mode is ignored. */
+	int logical = 0;
+#else
+	int logical =
+	    (addr & (VLF_MSI_ADDR_RH | VLF_MSI_ADDR_DM)) == (VLF_MSI_ADDR_RH | VLF_MSI_ADDR_DM);
+#endif
+#ifdef VLF_BUG_MSI_LOWEST_TO_ALL
+	/* Seeded bug: lowest priority is delivered like fixed. */
+	int lowest = 0;
+#else
+	int lowest = (data & 0x700u) == VLF_MSI_DATA_LOWPRIO;
+#endif
+	int pick = -1;
+
+	if ((addr & 0xfff00000u) != VLF_MSI_ADDR_BASE || (data & 0x700u) > VLF_MSI_DATA_LOWPRIO)
+		return;
+	for (int d = 0; d < vm->cfg.nvcpus; d++) {
+		struct model_vlapic *l = &vm->vcpu[d].vlapic;
+		int hit = dest == 0xffu ||
+		          (logical ? model_vlapic_logical_hit(l, dest) : (uint32_t)d == dest);
+
+		if (!hit)
+			continue;
+		if (!lowest || dest == 0xffu)
+			model_vm_post(vm, d, (int)(data & 0xffu), 0);
+		else if (pick < 0 || l->tpr < vm->vcpu[pick].vlapic.tpr)
+			pick = d;
+	}
+	if (pick >= 0)
+		model_vm_post(vm, pick, (int)(data & 0xffu), 0);
+}
+
 static void prepare_entry(void *t, int vcpu)
 {
 	model_svm_prepare_entry(t, vcpu);
@@ -159,6 +201,7 @@ static const struct vlf_target_ops model_ops = {
     .destroy = destroy,
     .reset = reset,
     .post = post,
+    .msi = msi,
     .prepare_entry = prepare_entry,
     .handle_exit = handle_exit,
     .vmcb_load = vmcb_load,

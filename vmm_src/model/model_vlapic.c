@@ -131,7 +131,7 @@ static void eoi(struct model_vlapic *l)
 }
 
 /* Is this vLAPIC among a logical destination (Intel SDM vol. 3, 11.6.2.2)? */
-static int logical_hit(const struct model_vlapic *l, uint32_t dest)
+int model_vlapic_logical_hit(const struct model_vlapic *l, uint32_t dest)
 {
 	uint32_t id, cl, bits;
 
@@ -175,7 +175,7 @@ static void send_ipi(struct model_vlapic *l, uint64_t icr)
 		switch (shorthand) {
 		case 0:
 			if (icr & VLF_ICR_DEST_LOGICAL)
-				hit = logical_hit(model_vm_vlapic(l->vm, d), dest);
+				hit = model_vlapic_logical_hit(model_vm_vlapic(l->vm, d), dest);
 			else
 				hit = (unsigned)d == dest;
 			break;

@@ -44,6 +44,8 @@ void model_vlapic_write(struct model_vlapic *l, uint32_t offset, uint64_t val);
 void model_vlapic_set_cr8(struct model_vlapic *l, uint64_t val);
 uint64_t model_vlapic_get_cr8(const struct model_vlapic *l);
 /* Time passes for this vLAPIC's timer. */
+/* dest: 8-bit xAPIC MDA (0xff broadcast), or 32-bit in x2APIC mode. */
+int model_vlapic_logical_hit(const struct model_vlapic *l, uint32_t dest);
 void model_vlapic_advance_time(struct model_vlapic *l, uint64_t ticks);
 
 #endif
