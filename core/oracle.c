@@ -382,12 +382,14 @@ static void read_ccr(struct vlf_oracle *o, int vcpu, uint64_t value)
 /*
  * The PPR a target that recomputes it only at EOI and TPR changes still holds
  * after an acceptance, or -1. A TPR that was changed and changed back (CR8
- * writes between two exits, unseen without an intercept) counts as unchanged.
+ * writes between two exits, unseen without an intercept) counts as unchanged,
+ * and so does a change in the bits the hypervisor cannot know (tpr_mask).
  */
-static int stale_ppr(const struct vlf_oracle_vcpu *c)
+static int stale_ppr(const struct vlf_oracle *o, const struct vlf_oracle_vcpu *c)
 {
-	return c->ppr_before_accept >= 0 && c->ref.tpr == c->tpr_at_accept ? c->ppr_before_accept
-	                                                                   : -1;
+	return c->ppr_before_accept >= 0 && ((c->ref.tpr ^ c->tpr_at_accept) & o->tpr_mask) == 0
+	           ? c->ppr_before_accept
+	           : -1;
 }
 
 static enum vlf_site read_site(enum vlf_read_reg reg, uint64_t value, uint64_t diff, int stale_ppr,
@@ -477,7 +479,7 @@ void vlf_oracle_read(struct vlf_oracle *o, int vcpu, enum vlf_read_reg reg, unsi
 		else
 			snprintf(what, sizeof(what), "%s", vlf_reg_name(reg));
 		fail(o, VLF_INV_READ_MISMATCH,
-		     read_site(reg, value, (value ^ want) & mask, stale_ppr(&o->cpu[vcpu]),
+		     read_site(reg, value, (value ^ want) & mask, stale_ppr(o, &o->cpu[vcpu]),
 		               (uint8_t)mask),
 		     vcpu, vec, "guest read %s = 0x%llx, hardware would give 0x%llx", what,
 		     (unsigned long long)value, (unsigned long long)want);

@@ -191,6 +191,14 @@ int main(void)
 	vlf_oracle_set_tpr(&o, 0, 0x00);
 	vlf_oracle_read(&o, 0, VLF_REG_PPR, 0, 0x00);
 	CHECK(fired(VLF_INV_READ_MISMATCH) && o.v.site == VLF_SITE_READ_PPR_STALE);
+	/* Without a CR8 intercept, a change of TPR[3:0] alone is unknowable. */
+	fresh(0);
+	vlf_oracle_set_tpr(&o, 0, 0x07);
+	vlf_oracle_post(&o, 0, 0x45, 0);
+	vlf_oracle_delivery(&o, 0, 0x45, 1, 0);
+	vlf_oracle_set_tpr(&o, 0, 0x00);
+	vlf_oracle_read(&o, 0, VLF_REG_PPR, 0, 0x00);
+	CHECK(fired(VLF_INV_READ_MISMATCH) && o.v.site == VLF_SITE_READ_PPR_STALE);
 	/* A TPR that changed since the acceptance must show in PPR. */
 	fresh(0);
 	vlf_oracle_post(&o, 0, 0x45, 0);
