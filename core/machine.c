@@ -36,6 +36,22 @@ static void on_target_trace(void *ctx, int vcpu, const char *msg)
 	VLF_TRACE(m, vcpu, "target: %s", msg);
 }
 
+static int on_pic_vector(void *ctx)
+{
+	return ((struct vlf_machine *)ctx)->pic_request;
+}
+
+/* INTA: the 8259 hands its vector over (auto-EOI: nothing else to do). */
+static void on_pic_accepted(void *ctx, int vector)
+{
+	struct vlf_machine *m = ctx;
+
+	VLF_TRACE(m, 0, "8259: INTA takes vector 0x%02x%s", vector & 0xff,
+	          m->pic_request < 0 ? " (no request: spurious)" : "");
+	vlf_oracle_extint_ack(&m->oracle, 0, vector, m->pic_request);
+	m->pic_request = -1;
+}
+
 struct vlf_machine *vlf_machine_new(const struct vlf_target_ops *ops, const char **err)
 {
 	struct vlf_machine *m = calloc(1, sizeof(*m));
@@ -50,6 +66,9 @@ struct vlf_machine *vlf_machine_new(const struct vlf_target_ops *ops, const char
 	m->host.ctx = m;
 	m->host.eoi_broadcast = on_eoi_broadcast;
 	m->host.trace = on_target_trace;
+	m->host.pic_vector = on_pic_vector;
+	m->host.pic_accepted = on_pic_accepted;
+	m->pic_request = -1;
 	m->t = ops->create(&cfg, &m->host, err);
 	if (m->t == NULL) {
 		free(m);
@@ -135,6 +154,7 @@ static int broken(const struct vlf_machine *m)
 static void reset(struct vlf_machine *m, const struct vlf_config *cfg)
 {
 	m->cfg = *cfg;
+	m->pic_request = -1;
 	m->ops->reset(m->t, cfg);
 	vlf_oracle_reset(&m->oracle, cfg);
 	m->step = 0;
@@ -185,7 +205,11 @@ static void cpu_event(struct vlf_machine *m, int v, enum vlf_cpu_event ev, int f
 		}
 		if (evt_is_intr(c->delivering_evt) && m->lat)
 			sample_latency(m, v, (unsigned)c->delivering);
-		if (evt_is_intr(c->delivering_evt))
+		if (evt_is_intr(c->delivering_evt) && from_eventinj &&
+		    vlf_oracle_is_extint(&m->oracle, v, (unsigned)c->delivering))
+			vlf_oracle_extint_delivery(&m->oracle, v, vlf_cpu_if(c),
+			                           c->vmcb.intr_shadow);
+		else if (evt_is_intr(c->delivering_evt))
 			vlf_oracle_delivery(&m->oracle, v, (unsigned)c->delivering, vlf_cpu_if(c),
 			                    c->vmcb.intr_shadow);
 		else if (evt_is_nmi(c->delivering_evt))
@@ -238,7 +262,9 @@ static void enter_handler(struct vlf_machine *m, int v)
 		return;
 	VLF_TRACE(m, v, "%s handler for 0x%02x entered", evt_is_nmi(evt) ? "NMI" : "interrupt",
 	          vec);
-	if (evt_is_intr(evt))
+	if (evt_is_intr(evt) && vlf_oracle_extint_service(&m->oracle, v))
+		VLF_TRACE(m, v, "(the ExtINT's)");
+	else if (evt_is_intr(evt))
 		vlf_oracle_service(&m->oracle, v, (unsigned)vec);
 	else if (evt_is_nmi(evt))
 		vlf_oracle_nmi_service(&m->oracle, v);
@@ -289,7 +315,8 @@ static void do_exit(struct vlf_machine *m, int v, uint64_t code, unsigned len)
 	VLF_TRACE(m, v, "#VMEXIT %s: EXITINTINFO=%s V_IRQ=%u V_TPR=%u IF=%d shadow=%u",
 	          vlf_exitcode_name(code), vlf_evt_str(c->vmcb.exitintinfo, info, sizeof(info)),
 	          c->vmcb.v_irq, c->vmcb.v_tpr, vlf_cpu_if(c), c->vmcb.intr_shadow);
-	if (cut >= 0 && evt_is_intr(evt))
+	if (cut >= 0 && evt_is_intr(evt) &&
+	    !vlf_oracle_extint_interrupted(&m->oracle, v, (unsigned)cut))
 		vlf_oracle_interrupted(&m->oracle, v, (unsigned)cut);
 	else if (cut >= 0 && evt_is_nmi(evt))
 		vlf_oracle_nmi_interrupted(&m->oracle, v);
@@ -605,6 +632,19 @@ static void op_msi(struct vlf_machine *m, const struct vlf_op *op)
 	}
 }
 
+/* The 8259 holds one request; another before its INTA merges with it. */
+static void op_extint(struct vlf_machine *m, const struct vlf_op *op)
+{
+	if (m->pic_request >= 0) {
+		VLF_TRACE(m, 0, "8259: request 0x%02x merges with the pending 0x%02x", op->vector,
+		          m->pic_request);
+		return;
+	}
+	m->pic_request = op->vector;
+	vlf_oracle_extint_post(&m->oracle, 0);
+	m->ops->extint(m->t);
+}
+
 /* LDR and DFR are xAPIC registers (read-only and absent in x2APIC mode). */
 static void op_ldr(struct vlf_machine *m, int v, const struct vlf_op *op)
 {
@@ -788,6 +828,9 @@ static void exec_op(struct vlf_machine *m, const struct vlf_op *op)
 		break;
 	case VLF_OP_MSI:
 		op_msi(m, op);
+		break;
+	case VLF_OP_EXTINT:
+		op_extint(m, op);
 		break;
 	case VLF_OP_POST:
 		m->ops->post(m->t, v, op->vector, op->level);

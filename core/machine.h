@@ -38,6 +38,8 @@ struct vlf_machine {
 	struct vlf_cpu cpu[VLF_MAX_VCPUS];
 	struct vlf_guest guest[VLF_MAX_VCPUS];
 	struct vlf_oracle oracle;
+	/* the 8259: the vector of its request not yet taken at INTA, or -1 */
+	int pic_request;
 	/* I/O APIC side of the EOI being emulated */
 	int eoi_broadcast;
 	int eoi_broadcasts;

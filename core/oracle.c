@@ -53,6 +53,9 @@ static const char *const site_names[VLF_SITE_COUNT] = {
     [VLF_SITE_READ_OTHER] = "read-other",
     [VLF_SITE_NMI_LATE] = "nmi-late",
     [VLF_SITE_READ_PPR_STALE] = "read-ppr-stale",
+    [VLF_SITE_EXTINT_LOST] = "extint-lost",
+    [VLF_SITE_EXTINT_NOT_PENDING] = "extint-not-pending",
+    [VLF_SITE_EXTINT_TWICE] = "extint-handler-twice",
 };
 
 const char *vlf_site_name(enum vlf_site site)
@@ -147,6 +150,12 @@ void vlf_oracle_reset(struct vlf_oracle *o, const struct vlf_config *cfg)
 		c->nmi_services = 0;
 		c->ppr_before_accept = -1;
 		c->tpr_at_accept = 0;
+		c->extint_acked = 0;
+		c->extint_delivering = 0;
+		c->extint_cut = 0;
+		c->extint_vector = 0;
+		c->extint_posts = 0;
+		c->extint_services = 0;
 		vlf_ref_timer_reset(&c->timer);
 	}
 	o->now = 0;
@@ -553,6 +562,82 @@ void vlf_oracle_iret(struct vlf_oracle *o, int vcpu)
 	c->nmi_blocked = 0;
 }
 
+void vlf_oracle_extint_post(struct vlf_oracle *o, int vcpu)
+{
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+
+	if (c->extint_posts == UINT16_MAX)
+		return;
+	c->extint_posts++;
+	o->outstanding++;
+}
+
+void vlf_oracle_extint_ack(struct vlf_oracle *o, int vcpu, int vector, int requested)
+{
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+
+	if (requested < 0 || vector != requested) {
+		fail(o, VLF_INV_DOUBLE_SERVICE, VLF_SITE_EXTINT_NOT_PENDING, vcpu, vector,
+		     "vector 0x%02x taken from the 8259, whose request is %s", vector & 0xff,
+		     requested < 0 ? "none" : "another vector");
+		return;
+	}
+	c->extint_acked = 1;
+	c->extint_vector = (uint8_t)vector;
+}
+
+int vlf_oracle_is_extint(const struct vlf_oracle *o, int vcpu, unsigned vector)
+{
+	const struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+
+	return (c->extint_acked || c->extint_cut) && vector == c->extint_vector;
+}
+
+void vlf_oracle_extint_delivery(struct vlf_oracle *o, int vcpu, int rflags_if, int shadow)
+{
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+	int cut = c->extint_cut;
+
+	c->extint_acked = 0;
+	c->extint_cut = 0;
+	c->extint_delivering = 1;
+	/* A re-injection after a cut completes a delivery that was allowed. */
+	if (!cut && (!rflags_if || shadow || c->shadow))
+		fail(o, VLF_INV_MASKED_DELIVERY, VLF_SITE_MASKED, vcpu, c->extint_vector,
+		     "ExtINT delivered while interrupts were blocked (RFLAGS.IF=%d, shadow=%d)",
+		     rflags_if, shadow || c->shadow);
+}
+
+int vlf_oracle_extint_interrupted(struct vlf_oracle *o, int vcpu, unsigned vector)
+{
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+
+	if (!c->extint_delivering || vector != c->extint_vector)
+		return 0;
+	c->extint_delivering = 0;
+	c->extint_cut = 1;
+	return 1;
+}
+
+int vlf_oracle_extint_service(struct vlf_oracle *o, int vcpu)
+{
+	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
+
+	if (!c->extint_delivering)
+		return 0;
+	c->extint_delivering = 0;
+	o->services++;
+	if (c->extint_services < UINT16_MAX)
+		c->extint_services++;
+	if (c->extint_services <= c->extint_posts)
+		o->outstanding--;
+	else
+		fail(o, VLF_INV_DOUBLE_SERVICE, VLF_SITE_EXTINT_TWICE, vcpu, c->extint_vector,
+		     "ExtINT handler entered %u times for %u request(s)", c->extint_services,
+		     c->extint_posts);
+	return 1;
+}
+
 void vlf_oracle_finish(struct vlf_oracle *o)
 {
 	if (o->outstanding == 0)
@@ -560,6 +645,13 @@ void vlf_oracle_finish(struct vlf_oracle *o)
 	for (int i = 0; i < o->nvcpus && !o->violated; i++) {
 		struct vlf_oracle_vcpu *c = &o->cpu[i];
 
+		if (c->extint_services < c->extint_posts) {
+			fail(
+			    o, VLF_INV_LOST_VECTOR, VLF_SITE_EXTINT_LOST, i, -1,
+			    "%u ExtINT request(s) from the 8259, ExtINT handler entered %u time(s)",
+			    c->extint_posts, c->extint_services);
+			break;
+		}
 		if (c->nmi_services < c->nmi_posts) {
 			fail(o, VLF_INV_LOST_VECTOR, VLF_SITE_NMI_LOST, i, 2,
 			     "%u NMI(s) posted without coalescing, NMI handler entered %u time(s)",

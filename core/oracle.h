@@ -60,7 +60,10 @@ enum vlf_site {
 	VLF_SITE_READ_OTHER, /* LDR, LVT timer, initial count, ID */
 	VLF_SITE_NMI_LATE,
 	VLF_SITE_READ_PPR_STALE, /* PPR read back as it was before the last acceptance */
-	VLF_SITE_COUNT
+	VLF_SITE_EXTINT_LOST,
+	VLF_SITE_EXTINT_NOT_PENDING, /* a vector taken from the 8259 with no request */
+	VLF_SITE_EXTINT_TWICE,
+	VLF_SITE_COUNT /* at most 32: suppression masks are 32 bits */
 };
 
 const char *vlf_site_name(enum vlf_site site);
@@ -106,6 +109,17 @@ struct vlf_oracle_vcpu {
 	 * before the acceptance and not after. */
 	int16_t ppr_before_accept;
 	uint8_t tpr_at_accept;
+	/*
+	 * ExtINT from the 8259 (auto-EOI; the BSP only): no IRR/ISR, no
+	 * priority check, only RFLAGS.IF and the shadow. A request is taken
+	 * from the 8259 at INTA (acked), then delivered, then serviced.
+	 */
+	uint8_t extint_acked;      /* taken at INTA, not yet delivered */
+	uint8_t extint_delivering; /* delivered, handler not yet entered */
+	uint8_t extint_cut;        /* a delivery a #VMEXIT cut waits for re-injection */
+	uint8_t extint_vector;
+	uint16_t extint_posts;    /* requests the 8259 did not merge */
+	uint16_t extint_services; /* ExtINT handler entries */
 };
 
 struct vlf_oracle {
@@ -195,6 +209,21 @@ void vlf_oracle_nmi_service(struct vlf_oracle *o, int vcpu);
 /* The guest executed IRET: NMIs are taken again, whichever handler it ended
  * (Intel SDM vol. 3, 6.7.1: blocking lasts until the next IRET). */
 void vlf_oracle_iret(struct vlf_oracle *o, int vcpu);
+
+/* The 8259 raised a request for vcpu (its LINT0 in ExtINT mode). */
+void vlf_oracle_extint_post(struct vlf_oracle *o, int vcpu);
+/* INTA: the target took vector from the 8259; requested is the 8259's
+ * pending vector, or -1 if it had none. */
+void vlf_oracle_extint_ack(struct vlf_oracle *o, int vcpu, int vector, int requested);
+/* Is an INTR delivery of vector through EVENTINJ the ExtINT (or its
+ * re-injection after a cut)? */
+int vlf_oracle_is_extint(const struct vlf_oracle *o, int vcpu, unsigned vector);
+/* Delivery and handler entry of the ExtINT (after vlf_oracle_is_extint). */
+void vlf_oracle_extint_delivery(struct vlf_oracle *o, int vcpu, int rflags_if, int shadow);
+/* A #VMEXIT cut the ExtINT's delivery: returns 1 if it was the ExtINT. */
+int vlf_oracle_extint_interrupted(struct vlf_oracle *o, int vcpu, unsigned vector);
+/* The handler entered is the ExtINT's: returns 1 if so (then counted). */
+int vlf_oracle_extint_service(struct vlf_oracle *o, int vcpu);
 /* The guest wrote its logical APIC ID / its DFR model (xAPIC). */
 void vlf_oracle_set_ldr(struct vlf_oracle *o, int vcpu, uint8_t ldr);
 void vlf_oracle_set_dfr(struct vlf_oracle *o, int vcpu, int cluster);

@@ -25,6 +25,7 @@ static const char *const op_names[VLF_OP_COUNT] = {
     [VLF_OP_LDR] = "ldr",
     [VLF_OP_DFR] = "dfr",
     [VLF_OP_MSI] = "msi",
+    [VLF_OP_EXTINT] = "extint",
 };
 
 static const char *const policy_names[VLF_POLICY_COUNT] = {
@@ -184,6 +185,10 @@ static void decode_op(const uint8_t *b3, const struct vlf_config *cfg, struct vl
 		op->vcpu = 0;
 		op->value = a & 1;
 		break;
+	case VLF_OP_EXTINT:
+		op->vcpu = 0;
+		op->vector = a;
+		break;
 	case VLF_OP_MSI:
 		op->vcpu = 0;
 		op->vector = a;
@@ -244,6 +249,9 @@ static void encode_op(const struct vlf_op *op, uint8_t *b3)
 	case VLF_OP_LDR:
 	case VLF_OP_DFR:
 		a = op->value;
+		break;
+	case VLF_OP_EXTINT:
+		a = op->vector;
 		break;
 	case VLF_OP_MSI:
 		a = op->vector;

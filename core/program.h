@@ -48,6 +48,7 @@ enum vlf_op_kind {
 	VLF_OP_LDR,         /* the guest writes its logical APIC ID (xAPIC) */
 	VLF_OP_DFR,         /* every vCPU writes its DFR: flat or cluster (xAPIC) */
 	VLF_OP_MSI,         /* a device writes an MSI (not a guest action) */
+	VLF_OP_EXTINT,      /* the 8259 raises INTR on vCPU 0's LINT0 (ExtINT) */
 	VLF_OP_COUNT
 };
 
@@ -104,6 +105,8 @@ enum vlf_exit_reason {
  *   IPI via the x2APIC SELF IPI register instead of the ICR: via_self_ipi,
  *         only with dest self in an x2APIC program   b bit 4
  *   EXIT: reason, during_delivery a = reason, b = during_delivery
+ *   EXTINT: vector (what the 8259 answers at INTA); vcpu is always 0
+ *         a = vector
  *   MSI:  vector, mda (the 8-bit destination ID of the MSI address),
  *         msi_logical (RH = DM = 1: logical; xAPIC programs only), lowest
  *         (delivery mode lowest priority, else fixed; never with the

@@ -78,6 +78,8 @@ int vlf_op_format(const struct vlf_op *op, char *buf, size_t cap)
 		return snprintf(buf, cap, "%s vcpu=%u id=0x%02x", name, vcpu, op->value);
 	case VLF_OP_DFR:
 		return snprintf(buf, cap, "%s model=%s", name, op->value ? "cluster" : "flat");
+	case VLF_OP_EXTINT:
+		return snprintf(buf, cap, "%s vector=0x%02x", name, op->vector);
 	case VLF_OP_MSI:
 		return snprintf(buf, cap, "%s dest=0x%02x mode=%s delivery=%s vector=0x%02x", name,
 		                op->mda, msi_mode_names[op->msi_logical & 1],
@@ -176,6 +178,8 @@ static unsigned op_keys(unsigned kind)
 		return KB(K_TICKS); /* time passes for every vCPU */
 	case VLF_OP_MSI:
 		return KB(K_DEST) | KB(K_MODE) | KB(K_DELIVERY) | KB(K_VECTOR); /* a device's */
+	case VLF_OP_EXTINT:
+		return KB(K_VECTOR); /* the 8259's, to the BSP */
 	default:
 		return KB(K_VCPU);
 	}
@@ -476,6 +480,12 @@ static int parse_op(struct parser *ps, unsigned kind, char *rest, struct vlf_op 
 	}
 	if (kind == VLF_OP_MSI)
 		return parse_msi(ps, v, op);
+	if (kind == VLF_OP_EXTINT) {
+		if (get_number(ps, "vector", v[K_VECTOR], 0, 255, &x) < 0)
+			return -1;
+		op->vector = (uint8_t)x;
+		return 0;
+	}
 	if (parse_number(v[K_VCPU], &n) < 0)
 		return fail(ps, "bad number " TOK_FMT " for 'vcpu'", TOK_ARG(v[K_VCPU]));
 	if (n >= (unsigned long long)ps->nvcpus)

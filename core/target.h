@@ -103,7 +103,19 @@ struct vlf_host {
 	void (*eoi_broadcast)(void *ctx, int vcpu, int vector);
 	/* free-form trace line from the target (KTR and friends); may be NULL */
 	void (*trace)(void *ctx, int vcpu, const char *msg);
+	/*
+	 * The legacy 8259 (one request at a time, auto-EOI), wired to the
+	 * BSP's LINT0: the vector it would hand over at INTA, or -1 if it has
+	 * no request (real ones then give their spurious vector); and the INTA
+	 * itself, when the target takes the vector for injection.
+	 */
+	int (*pic_vector)(void *ctx);
+	void (*pic_accepted)(void *ctx, int vector);
 };
+
+/* What an 8259 programmed with vector base 0x20 answers an INTA without a
+ * request: IRQ 7's vector. */
+#define VLF_PIC_SPURIOUS 0x27
 
 /* LAPIC register offsets (xAPIC MMIO layout; x2APIC MSR = 0x800 + off/16). */
 #define VLF_LAPIC_ID         0x020u
@@ -124,6 +136,7 @@ struct vlf_host {
 #define VLF_DFR_FLAT         0xffffffffu
 #define VLF_DFR_CLUSTER      0x0fffffffu
 #define VLF_LAPIC_LVT_TIMER  0x320u
+#define VLF_LAPIC_LVT_LINT0  0x350u
 #define VLF_LAPIC_TIMER_ICR  0x380u /* initial count */
 #define VLF_LAPIC_TIMER_CCR  0x390u /* current count */
 #define VLF_LAPIC_TIMER_DCR  0x3e0u /* divide configuration */
@@ -138,6 +151,7 @@ struct vlf_host {
 /* LVT timer bits (Intel SDM vol. 3, 11.5.1). */
 #define VLF_LVT_MASKED   (1u << 16)
 #define VLF_LVT_PERIODIC (1u << 17)
+#define VLF_LVT_EXTINT   (7u << 8) /* delivery mode ExtINT (LINT0) */
 
 /* DCR value for a divide-by-2^log2 (SDM 11.5.4: bits 0, 1 and 3; 111b is 1). */
 static inline uint32_t vlf_dcr_encode(unsigned divide_log2)
@@ -161,6 +175,9 @@ struct vlf_target_ops {
 	/* A device writes an MSI; the target finds its destinations
 	 * (lapic_intr_msi). Edge-triggered, fixed or lowest priority. */
 	void (*msi)(void *t, uint64_t addr, uint32_t data);
+	/* The 8259 raised INTR: LINT0 of vCPU 0, in ExtINT mode. The vector
+	 * comes from host->pic_vector when the target injects it. */
+	void (*extint)(void *t);
 	/* Hypervisor work before VMRUN: svm_inj_interrupts and friends. */
 	void (*prepare_entry)(void *t, int vcpu);
 	/* Hypervisor work after #VMEXIT, before exit-specific emulation. */

@@ -58,6 +58,7 @@ struct vlf_fb_target {
 #define fb_mmio_read(t, i, a, v, r)       lapic_mmio_read(FB_VCPU(t, i), (a), (v), 4, (r))
 #define fb_mmio_write(t, i, a, v, r)      lapic_mmio_write(FB_VCPU(t, i), (a), (v), 4, (r))
 #define fb_set_x2apic(t, i, st)           vlapic_set_x2apic_state(FB_VCPU(t, i), (st))
+#define fb_local_intr(t, i, lvt)          lapic_set_local_intr(&(t)->vm, FB_VCPU(t, i), (lvt))
 #else
 #define FB_SVCPU(t, i)                    svm_get_vcpu((t)->sc, (i))
 #define fb_ctrl(t, i)                     svm_get_vmcb_ctrl((t)->sc, (i))
@@ -78,6 +79,7 @@ struct vlf_fb_target {
 #define fb_mmio_read(t, i, a, v, r)       lapic_mmio_read(&(t)->vm, (i), (a), (v), 4, (r))
 #define fb_mmio_write(t, i, a, v, r)      lapic_mmio_write(&(t)->vm, (i), (a), (v), 4, (r))
 #define fb_set_x2apic(t, i, st)           vlapic_set_x2apic_state(&(t)->vm, (i), (st))
+#define fb_local_intr(t, i, lvt)          lapic_set_local_intr(&(t)->vm, (i), (lvt))
 #endif
 
 static struct vlf_fb_target *ktr_owner;
@@ -210,6 +212,9 @@ static void fb_reset(void *arg, const struct vlf_config *cfg)
 	 */
 	for (i = 0; i < cfg->nvcpus; i++)
 		fb_lapic_write(t, i, VLF_LAPIC_SVR, 0x1ff);
+	/* ... and, being a PC, left the BSP's LINT0 in ExtINT mode (virtual
+	 * wire), so that the 8259's INTR reaches it. */
+	fb_lapic_write(t, 0, VLF_LAPIC_LVT_LINT0, VLF_LVT_EXTINT);
 }
 
 static void fb_destroy(void *arg);
@@ -375,6 +380,16 @@ static void fb_msi(void *arg, uint64_t addr, uint32_t data)
 	struct vlf_fb_target *t = tgt(arg, 0, "msi");
 
 	(void)lapic_intr_msi(&t->vm, addr, data);
+}
+
+/* The 8259's INTR on the BSP's LINT0: vlapic_trigger_lvt() finds ExtINT mode
+ * and calls vm_inject_extint(); svm_inj_interrupts() asks the 8259 (the
+ * host's, through vatpic_pending_intr()) for the vector. */
+static void fb_extint(void *arg)
+{
+	struct vlf_fb_target *t = tgt(arg, 0, "extint");
+
+	(void)fb_local_intr(t, 0, APIC_LVT_LINT0);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -624,6 +639,7 @@ static const struct vlf_target_ops fb_ops = {
     .reset = fb_reset,
     .post = fb_post,
     .msi = fb_msi,
+    .extint = fb_extint,
     .prepare_entry = fb_prepare_entry,
     .handle_exit = fb_handle_exit,
     .vmcb_load = fb_vmcb_load,

@@ -229,7 +229,7 @@ static void send_ipi(void *t, const struct vlf_config *cfg, int from, int to, in
 static void test_post_inject_eoi(enum vlf_apic_mode mode)
 {
 	struct host_log log = {0};
-	struct vlf_host host = {&log, on_eoi, on_trace};
+	struct vlf_host host = {.ctx = &log, .eoi_broadcast = on_eoi, .trace = on_trace};
 	struct vlf_config cfg = {2, VLF_POLICY_EVENTINJ, mode, 0};
 	const char *err = NULL;
 	void *t = ops->create(&cfg, &host, &err);
@@ -342,7 +342,7 @@ static void test_post_inject_eoi(enum vlf_apic_mode mode)
 static void test_same_vector_ipi_race(void)
 {
 	struct host_log log = {0};
-	struct vlf_host host = {&log, on_eoi, NULL};
+	struct vlf_host host = {.ctx = &log, .eoi_broadcast = on_eoi};
 	struct vlf_config cfg = {2, VLF_POLICY_EVENTINJ, VLF_APIC_XAPIC, 0};
 	const char *err = NULL;
 	void *t = ops->create(&cfg, &host, &err);
@@ -381,7 +381,7 @@ static void test_same_vector_ipi_race(void)
 static void test_cr8_intercept(void)
 {
 	struct vlf_config cfg = {2, VLF_POLICY_EVENTINJ, VLF_APIC_XAPIC, 1};
-	struct vlf_host host = {NULL, NULL, NULL};
+	struct vlf_host host = {.ctx = NULL};
 	const char *err = NULL;
 	void *t = ops->create(&cfg, &host, &err);
 	struct vlf_vmcb m;
@@ -415,7 +415,7 @@ static void test_cr8_intercept(void)
 static void test_timer(void)
 {
 	struct vlf_config cfg = {1, VLF_POLICY_EVENTINJ, VLF_APIC_XAPIC, 0};
-	struct vlf_host host = {NULL, NULL, NULL};
+	struct vlf_host host = {.ctx = NULL};
 	const char *err = NULL;
 	void *t = ops->create(&cfg, &host, &err);
 

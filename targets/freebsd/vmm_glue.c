@@ -192,20 +192,6 @@ void vm_extint_clear(struct vm *vm, int vcpuid)
 	vm->vcpu[vcpuid].extint_pending = 0;
 }
 
-/* The 8259 is absent: an ExtINT (LINT0 in ExtINT mode) has no vector source. */
-void vatpic_pending_intr(struct vm *vm, int *vecptr)
-{
-	(void)vm;
-	(void)vecptr;
-	panic("vatpic_pending_intr: no 8259 in this harness (ExtINT pending)");
-}
-
-void vatpic_intr_accepted(struct vm *vm, int vector)
-{
-	(void)vm;
-	panic("vatpic_intr_accepted: no 8259 in this harness (vector %d)", vector);
-}
-
 /* The I/O APIC is the harness's: it is told about level-triggered EOIs. */
 void vioapic_process_eoi(struct vm *vm, int vcpuid, int vector)
 {

@@ -144,3 +144,25 @@ int vmcb_seg(struct vmcb *vmcb, int ident, struct vmcb_segment *seg)
 	memset(seg, 0, sizeof(*seg));
 	return EINVAL;
 }
+
+/*
+ * The 8259 is the harness's (struct vlf_host): one request line, auto-EOI,
+ * wired to the BSP's LINT0. Without a request it answers INTA with its
+ * spurious vector, as the real one does.
+ */
+void vatpic_pending_intr(struct vm *vm, int *vecptr)
+{
+	int v;
+
+	if (vm->host->pic_vector == NULL)
+		panic("vatpic_pending_intr: the host has no 8259");
+	v = vm->host->pic_vector(vm->host->ctx);
+	*vecptr = v >= 0 ? v : VLF_PIC_SPURIOUS;
+}
+
+void vatpic_intr_accepted(struct vm *vm, int vector)
+{
+	if (vm->host->pic_accepted == NULL)
+		panic("vatpic_intr_accepted: the host has no 8259 (vector %d)", vector);
+	vm->host->pic_accepted(vm->host->ctx, vector);
+}

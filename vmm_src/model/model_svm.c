@@ -132,12 +132,47 @@ static int inject_nmi(struct model_vcpu *vc)
 	return 0;
 }
 
+/*
+ * An ExtINT goes in through EVENTINJ in every policy (V_IRQ is for the
+ * vLAPIC's vectors), before the vLAPIC's: the vector comes from the 8259 at
+ * INTA. Returns 1 if it had to wait for the guest.
+ */
+static int inject_extint(struct model_vm *vm, struct model_vcpu *vc)
+{
+	struct vlf_vmcb *c = &vc->vmcb;
+	int vec;
+
+	if (!vc->extint_pending)
+		return 0;
+#if defined(VLF_BUG_EXTINT_IGNORES_IF)
+	/* Seeded bug: the ExtINT goes in whatever RFLAGS.IF says. */
+	if (c->intr_shadow || (c->eventinj & VLF_EVT_VALID))
+		return 1;
+#elif defined(VLF_BUG_EXTINT_DROPPED_WHEN_BLOCKED)
+	/* Seeded bug: the request is forgotten when it cannot go in now. */
+	if (!can_inject(c)) {
+		vc->extint_pending = 0;
+		return 0;
+	}
+#else
+	if (!can_inject(c))
+		return 1;
+#endif
+	vec = vm->host->pic_vector(vm->host->ctx);
+	if (vec < 0)
+		vec = VLF_PIC_SPURIOUS;
+	c->eventinj = VLF_EVT_MAKE((unsigned)vec, VLF_EVT_TYPE_INTR);
+	vm->host->pic_accepted(vm->host->ctx, vec);
+	vc->extint_pending = 0;
+	return 0;
+}
+
 void model_svm_prepare_entry(struct model_vm *vm, int vcpu)
 {
 	struct model_vcpu *vc = &vm->vcpu[vcpu];
 	struct vlf_vmcb *c = &vc->vmcb;
 	struct model_vlapic *l = &vc->vlapic;
-	int vec, nmi_waits;
+	int vec, nmi_waits, extint_waits;
 
 	/* A stale interrupt shadow must not outlive the emulated instruction. */
 #if defined(VLF_BUG_SHADOW_DROPPED)
@@ -159,6 +194,7 @@ void model_svm_prepare_entry(struct model_vm *vm, int vcpu)
 	}
 	reinject_cut_event(vc);
 	nmi_waits = inject_nmi(vc);
+	extint_waits = inject_extint(vm, vc);
 
 	switch (vm->cfg.policy) {
 	case VLF_POLICY_VIRQ:
@@ -196,7 +232,7 @@ void model_svm_prepare_entry(struct model_vm *vm, int vcpu)
 	}
 	/* The window exit comes as soon as the shadow or the event is gone
 	 * (and IF=1: SVM has no NMI window of its own). */
-	if (nmi_waits && vm->cfg.policy == VLF_POLICY_EVENTINJ)
+	if ((nmi_waits || extint_waits) && vm->cfg.policy == VLF_POLICY_EVENTINJ)
 		open_window(c);
 #ifndef VLF_BUG_VTPR_NOT_SYNCED
 	/* Seeded bug VTPR_NOT_SYNCED drops this: V_TPR is not refreshed from

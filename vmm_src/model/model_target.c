@@ -54,6 +54,7 @@ static void reset(void *t, const struct vlf_config *cfg)
 		vc->exit_rip = 0;
 		vc->entry_v_tpr = 0;
 		vc->nmi_pending = 0;
+		vc->extint_pending = 0;
 		vc->nmi_singlestep = 0;
 		vc->notified = 0;
 	}
@@ -124,6 +125,15 @@ static void msi(void *t, uint64_t addr, uint32_t data)
 		model_vm_post(vm, pick, (int)(data & 0xffu), 0);
 }
 
+/* The BSP's LINT0 is wired to the 8259 in ExtINT mode. */
+static void extint(void *t)
+{
+	struct model_vm *vm = t;
+
+	vm->vcpu[0].extint_pending = 1;
+	vm->vcpu[0].notified = 1;
+}
+
 static void prepare_entry(void *t, int vcpu)
 {
 	model_svm_prepare_entry(t, vcpu);
@@ -184,7 +194,8 @@ static int has_pending(void *t, int vcpu)
 	struct model_vcpu *vc = &((struct model_vm *)t)->vcpu[vcpu];
 
 	return !bm_empty(vc->vlapic.irr) || vc->vlapic.virq_pending >= 0 || vc->nmi_pending ||
-	       (vc->exit_intinfo & VLF_EVT_VALID) || (vc->vmcb.eventinj & VLF_EVT_VALID);
+	       vc->extint_pending || (vc->exit_intinfo & VLF_EVT_VALID) ||
+	       (vc->vmcb.eventinj & VLF_EVT_VALID);
 }
 
 static void advance_time(void *t, uint64_t ticks)
@@ -202,6 +213,7 @@ static const struct vlf_target_ops model_ops = {
     .reset = reset,
     .post = post,
     .msi = msi,
+    .extint = extint,
     .prepare_entry = prepare_entry,
     .handle_exit = handle_exit,
     .vmcb_load = vmcb_load,

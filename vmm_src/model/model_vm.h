@@ -14,6 +14,7 @@ struct model_vcpu {
 	uint64_t exit_rip;     /* RIP at the last #VMEXIT */
 	uint8_t entry_v_tpr;   /* V_TPR as we set it at the last VMRUN */
 	int nmi_pending;
+	int extint_pending; /* the 8259 raised INTR (vCPU 0's LINT0, ExtINT) */
 	int nmi_singlestep; /* TF set over an NMI handler's IRET */
 	int notified;
 };
