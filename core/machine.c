@@ -583,19 +583,47 @@ static void op_ipi_logical(struct vlf_machine *m, int v, const struct vlf_op *op
 }
 
 /*
+ * Which destination took a lowest-priority MSI, as the target's state shows
+ * it: an IRR bit that appeared; else, the request having merged with one
+ * already pending, a TMR bit the edge-triggered acceptance cleared; else a
+ * vCPU that held it already where the reference's TMR says edge too (a merge
+ * that changes nothing there); else any that held it. -1: nobody took it.
+ */
+static int lowest_taker(struct vlf_machine *m, const int *dests, int n, unsigned vector,
+                        const uint8_t *had_irr, const uint8_t *had_tmr)
+{
+	int appeared = -1, cleared = -1, quiet = -1, held = -1;
+	struct vlf_lapic_view view;
+
+	for (int i = 0; i < n; i++) {
+		int d = dests[i];
+
+		m->ops->peek(m->t, d, &view);
+		if (bm_test(view.irr, vector) && !had_irr[i] && appeared < 0)
+			appeared = d;
+		if (had_irr[i] && had_tmr[i] && !bm_test(view.tmr, vector) && cleared < 0)
+			cleared = d;
+		if (had_irr[i] && !bm_test(m->oracle.cpu[d].ref.tmr, vector) && quiet < 0)
+			quiet = d;
+		if (had_irr[i] && held < 0)
+			held = d;
+	}
+	return appeared >= 0 ? appeared : cleared >= 0 ? cleared : quiet >= 0 ? quiet : held;
+}
+
+/*
  * An MSI from a device. Fixed delivery reaches every destination; lowest
  * priority exactly one of them, of the target's choosing (arbitration is
- * model-specific, Intel SDM vol. 3, 11.6.2.4): the reference follows the
- * vCPU whose IRR took the vector, or one that already held it (coalesced).
- * If none did, the request was dropped and the reference keeps it on the
+ * model-specific, Intel SDM vol. 3, 11.6.2.4), which the reference follows.
+ * If none took it, the request was dropped and the reference keeps it on the
  * first destination, where the drain finds it lost.
  */
 static void op_msi(struct vlf_machine *m, const struct vlf_op *op)
 {
 	uint64_t addr = VLF_MSI_ADDR_BASE | (uint64_t)op->mda << 12;
 	uint32_t data = op->vector | (op->lowest ? VLF_MSI_DATA_LOWPRIO : 0u);
-	int dests[VLF_MAX_VCPUS], n = 0, pick = -1, held = -1;
-	int had[VLF_MAX_VCPUS];
+	int dests[VLF_MAX_VCPUS], n = 0, pick;
+	uint8_t had_irr[VLF_MAX_VCPUS], had_tmr[VLF_MAX_VCPUS];
 	struct vlf_lapic_view view;
 
 	if (op->msi_logical)
@@ -609,7 +637,8 @@ static void op_msi(struct vlf_machine *m, const struct vlf_op *op)
 	}
 	for (int i = 0; op->lowest && i < n; i++) {
 		m->ops->peek(m->t, dests[i], &view);
-		had[i] = bm_test(view.irr, op->vector);
+		had_irr[i] = (uint8_t)bm_test(view.irr, op->vector);
+		had_tmr[i] = (uint8_t)bm_test(view.tmr, op->vector);
 	}
 	m->ops->msi(m->t, addr, data);
 	if (!op->lowest) {
@@ -617,19 +646,13 @@ static void op_msi(struct vlf_machine *m, const struct vlf_op *op)
 			post(m, dests[i], op->vector, 0);
 		return;
 	}
-	for (int i = 0; i < n && pick < 0; i++) {
-		m->ops->peek(m->t, dests[i], &view);
-		if (bm_test(view.irr, op->vector) && !had[i])
-			pick = dests[i];
-		else if (had[i] && held < 0)
-			held = dests[i];
-	}
+	if (n == 0)
+		return;
+	pick = lowest_taker(m, dests, n, op->vector, had_irr, had_tmr);
 	if (pick < 0)
-		pick = held >= 0 ? held : n > 0 ? dests[0] : -1;
-	if (pick >= 0) {
-		VLF_TRACE(m, pick, "lowest-priority MSI 0x%02x taken by vcpu%d", op->vector, pick);
-		post(m, pick, op->vector, 0);
-	}
+		pick = dests[0];
+	VLF_TRACE(m, pick, "lowest-priority MSI 0x%02x taken by vcpu%d", op->vector, pick);
+	post(m, pick, op->vector, 0);
 }
 
 /* The 8259 holds one request; another before its INTA merges with it. */

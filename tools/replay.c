@@ -206,6 +206,13 @@ static int op_requests(const struct vlf_op *op, int nvcpus, int vcpu, int vector
 		return 0;
 	if (op->kind == VLF_OP_POST)
 		return op->vcpu == vcpu;
+	/* Logical and lowest-priority destinations depend on LDR/DFR and on
+	 * the target's choice: any vCPU may be the one. */
+	if (op->kind == VLF_OP_IPI_LOGICAL)
+		return vcpu < nvcpus;
+	if (op->kind == VLF_OP_MSI)
+		return op->msi_logical || op->lowest || op->mda == 0xff ? vcpu < nvcpus
+		                                                        : op->mda == vcpu;
 	if (op->kind != VLF_OP_IPI && op->kind != VLF_OP_NMI)
 		return 0;
 	switch (op->dest) {
