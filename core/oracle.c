@@ -135,28 +135,12 @@ void vlf_oracle_reset(struct vlf_oracle *o, const struct vlf_config *cfg)
 	for (int i = 0; i < VLF_MAX_VCPUS; i++) {
 		struct vlf_oracle_vcpu *c = &o->cpu[i];
 
+		/* Everything per vCPU starts at zero but these. */
+		memset(c, 0, sizeof(*c));
 		vlf_ref_reset(&c->ref);
-		memset(c->posts, 0, sizeof(c->posts));
-		memset(c->services, 0, sizeof(c->services));
-		memset(c->due, 0, sizeof(c->due));
-		c->shadow = 0;
-		c->interrupted = -1;
-		c->nmi_latched = 0;
-		c->nmi_cut = 0;
-		c->nmi_blocked = 0;
-		c->nmi_due = 0;
-		c->nmi_unblocked = 0;
-		c->nmi_posts = 0;
-		c->nmi_services = 0;
-		c->ppr_before_accept = -1;
-		c->tpr_at_accept = 0;
-		c->extint_acked = 0;
-		c->extint_delivering = 0;
-		c->extint_cut = 0;
-		c->extint_vector = 0;
-		c->extint_posts = 0;
-		c->extint_services = 0;
 		vlf_ref_timer_reset(&c->timer);
+		c->interrupted = -1;
+		c->ppr_before_accept = -1;
 	}
 	o->now = 0;
 }
