@@ -80,6 +80,13 @@ fi
 export VLF_POLICY="$policy" AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 \
 	AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SUPPRESS_PREFLIGHT=1 AFL_QUIET=1
 [ "$stop" = 0 ] || export AFL_BENCH_UNTIL_CRASH=1
+# FreeBSD, as in fuzz.sh: bhyve does not intercept CR8 writes, and the
+# recorded findings pass. AFL++ forces the CR8 mode at decode, so the
+# campaign keeps it in vlf-cr8 for triage (like vlf-policy).
+if [ "$target" = freebsd ]; then
+	export VLF_CR8=passthrough VLF_SUPPRESS="${VLF_SUPPRESS-$("$root/scripts/known-findings.sh")}"
+	echo passthrough >"$work/vlf-cr8"
+fi
 common=(-i "$input" -o "$work/out" -V "$budget" -x "$root/fuzz/vlf.dict" "${extra[@]}")
 echo "afl: $target target, policy $policy, $jobs instance(s), up to ${budget}s; work dir ${work#$root/}" >&2
 pids=()

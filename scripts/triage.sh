@@ -84,12 +84,13 @@ engine_of() { # file -> libfuzzer | afl | none
 	esac
 }
 
-# The policy an AFL++ crash was found with: its campaign's vlf-policy file.
-afl_policy_of() {
+# What an AFL++ campaign forced at decode (not in the file): its
+# vlf-policy / vlf-cr8 file, up to four directories above the crash.
+afl_forced() { # <crash file> <vlf-policy|vlf-cr8>
 	local d
 	d=$(cd "$(dirname "$1")" && pwd)
 	for _ in 1 2 3 4; do
-		if [ -f "$d/vlf-policy" ]; then head -n1 "$d/vlf-policy"; return; fi
+		if [ -f "$d/$2" ]; then head -n1 "$d/$2"; return; fi
 		d=$(dirname "$d")
 	done
 }
@@ -115,7 +116,7 @@ for f in "${files[@]}"; do
 	eng=$(engine_of "$f")
 	pol=$policy
 	if [ -z "$pol" ] && [ "$eng" = afl ]; then
-		pol=$(afl_policy_of "$f")
+		pol=$(afl_forced "$f" vlf-policy)
 		if [ -z "$pol" ]; then
 			echo "triage.sh: $f: an AFL++ crash needs --policy= (AFL++ forces it at decode, not in the file; no vlf-policy file above it)" >&2
 			exit 2
@@ -123,6 +124,9 @@ for f in "${files[@]}"; do
 	fi
 	popt=()
 	[ -z "$pol" ] || popt=(--policy="$pol")
+	cr8=""
+	[ "$eng" != afl ] || cr8=$(afl_forced "$f" vlf-cr8)
+	[ -z "$cr8" ] || popt+=(--cr8="$cr8")
 
 	# 1. deterministic, and its signature
 	v1=$("$replay" "${popt[@]}" -q "$f" 2>&1 || true)
@@ -166,7 +170,7 @@ for f in "${files[@]}"; do
 	afl)
 		if [ -x "$aflbin" ] && command -v afl-tmin >/dev/null 2>&1; then
 			rm -f "$tmp/emin"
-			VLF_POLICY="$pol" AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 afl-tmin -i "$f" -o "$tmp/emin" -- "$aflbin" \
+			VLF_POLICY="$pol" VLF_CR8="$cr8" AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 afl-tmin -i "$f" -o "$tmp/emin" -- "$aflbin" \
 				>"$tmp/minimize.log" 2>&1 || true
 			how="afl-tmin"
 		else

@@ -22,6 +22,7 @@
 
 struct options {
 	int force_policy;
+	int force_cr8; /* -1: as the program says */
 	int trace;
 	int timeline;
 	int print;
@@ -52,6 +53,7 @@ static void usage(FILE *f, const char *argv0)
 	        "                    of the vector, step, vcpu (one input)\n"
 	        "  --minimize=OUT    delete operations and vCPUs while the signature holds;\n"
 	        "                    write the smallest program's binary form to OUT (one input)\n"
+	        "  --cr8=MODE        force CR8 writes intercept|passthrough (also VLF_CR8)\n"
 	        "  --suppress=SITE,.. let violations at these oracle sites pass (known findings;\n"
 	        "                    also from the environment variable VLF_SUPPRESS)\n"
 	        "  -q                print violations only\n"
@@ -490,6 +492,8 @@ static int replay_file(struct vlf_machine *m, const char *path, const struct opt
 		fprintf(stderr, "%s\n", err);
 		return EXIT_BAD_INPUT;
 	}
+	if (o->force_cr8 >= 0)
+		program.cfg.cr8_intercept = o->force_cr8;
 	if (o->print) {
 		vlf_program_print(&program, stdout);
 		return 0;
@@ -588,9 +592,23 @@ static int replay_dir(struct vlf_machine *m, const char *dir, const struct optio
 	return worst;
 }
 
+static int parse_cr8(const char *argv0, const char *name, const char *from, int *out)
+{
+	if (strcmp(name, "intercept") == 0)
+		*out = 1;
+	else if (strcmp(name, "passthrough") == 0)
+		*out = 0;
+	else {
+		fprintf(stderr, "%s: unknown CR8 mode '%s' in %s (intercept, passthrough)\n", argv0,
+		        name, from);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	struct options o = {.force_policy = -1};
+	struct options o = {.force_policy = -1, .force_cr8 = -1};
 	struct vlf_machine *m;
 	const char *err = "unknown error";
 	int first_input = 0, worst = 0, ninputs = 0;
@@ -605,6 +623,10 @@ int main(int argc, char **argv)
 			return EXIT_BAD_INPUT;
 		}
 	}
+	/* ...and their VLF_CR8 (AFL++ forces it at decode, not in the file). */
+	if (getenv("VLF_CR8") != NULL && *getenv("VLF_CR8") != '\0' &&
+	    parse_cr8(argv[0], getenv("VLF_CR8"), "VLF_CR8", &o.force_cr8) != 0)
+		return EXIT_BAD_INPUT;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -622,6 +644,9 @@ int main(int argc, char **argv)
 				        argv[0], a + 9);
 				return EXIT_BAD_INPUT;
 			}
+		} else if (strncmp(a, "--cr8=", 6) == 0) {
+			if (parse_cr8(argv[0], a + 6, "--cr8", &o.force_cr8) != 0)
+				return EXIT_BAD_INPUT;
 		} else if (strncmp(a, "--suppress=", 11) == 0) {
 			char bad[80];
 
