@@ -385,7 +385,7 @@ static int stale_ppr(const struct vlf_oracle *o, const struct vlf_oracle_vcpu *c
 	           : -1;
 }
 
-static enum vlf_site read_site(enum vlf_read_reg reg, uint64_t value, uint64_t diff, int stale_ppr,
+static enum vlf_site read_site(enum vlf_read_reg reg, uint64_t value, uint64_t diff, int stale,
                                uint8_t mask)
 {
 	static const enum vlf_site by_reg[VLF_REG_COUNT] = {
@@ -405,7 +405,7 @@ static enum vlf_site read_site(enum vlf_read_reg reg, uint64_t value, uint64_t d
 		return VLF_SITE_READ_TPR_SUBCLASS;
 	if (reg == VLF_REG_PPR && (diff & ~0xfull) == 0)
 		return VLF_SITE_READ_PPR_SUBCLASS;
-	if (reg == VLF_REG_PPR && stale_ppr >= 0 && (value & mask) == ((unsigned)stale_ppr & mask))
+	if (reg == VLF_REG_PPR && stale >= 0 && (value & mask) == ((unsigned)stale & mask))
 		return VLF_SITE_READ_PPR_STALE;
 	return by_reg[reg];
 }

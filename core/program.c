@@ -204,7 +204,7 @@ static void decode_op(const uint8_t *b3, const struct vlf_config *cfg, struct vl
 
 static void encode_op(const struct vlf_op *op, uint8_t *b3)
 {
-	uint8_t a = 0, b = 0;
+	uint8_t a = 0, b = 0, hi = op->vcpu; /* the kind byte's bits 5-6 */
 
 	switch (op->kind) {
 	case VLF_OP_CR8:
@@ -256,14 +256,12 @@ static void encode_op(const struct vlf_op *op, uint8_t *b3)
 	case VLF_OP_MSI:
 		a = op->vector;
 		b = op->mda;
-		b3[0] = (uint8_t)(op->kind | (op->msi_logical | op->lowest << 1) << 5);
-		b3[1] = a;
-		b3[2] = b;
-		return;
+		hi = (uint8_t)(op->msi_logical | op->lowest << 1); /* no vCPU: a device's */
+		break;
 	default:
 		break;
 	}
-	b3[0] = (uint8_t)(op->kind | (op->vcpu & 3) << 5);
+	b3[0] = (uint8_t)(op->kind | (hi & 3) << 5);
 	b3[1] = a;
 	b3[2] = b;
 }
