@@ -290,6 +290,13 @@ int mtx_initialized(const struct mtx *m);
 #define mtx_assert(m, what) vlf_mtx_assert((m), (what), __FILE__, __LINE__)
 #define mtx_name(m)         ((m)->lock_object.lo_name)
 
+/* sx(9): only embedded by headers (FreeBSD 15's struct vm_mem); the harness
+ * never takes one. */
+struct sx {
+	struct lock_object lock_object;
+	uintptr_t sx_lock;
+};
+
 /* ------------------------------------------------------------------------ */
 /* atomic(9): the compiler's C11 memory-model builtins                         */
 

@@ -12,75 +12,65 @@
 /* FreeBSD's svm.c (path chosen at configure time). */
 #include VLF_FB_SVM_C
 
-#include "vmm_lapic.h"
+#include "glue_probe.h"
 #include "fb_vm.h"
 #include "freebsd_target.h"
 
 /* x2APIC register n*16 of the xAPIC page is MSR 0x800 + n (SDM vol. 3, 10.12). */
 #define VLF_X2APIC_MSR_BASE 0x800u
 
+/* A vCPU's FreeBSD state as svm.c's VM and vCPU creation left it: every reset
+ * copies it back, so no init path of FreeBSD's runs per input. */
+struct fb_pristine {
+	struct vlapic vlapic;
+	uint8_t apic_page[PAGE_SIZE];
+	struct svm_vcpu svcpu;
+	struct vmcb vmcb;
+};
+
 struct vlf_fb_target {
-	struct vm vm; /* first: the target pointer is also the struct vm */
+	struct vlf_fb_vm m; /* first: the target pointer is also the struct vm */
 	struct svm_softc *sc;
-#if VLF_FB_VCPU_API
-	struct svm_vcpu *svcpu[VLF_FB_NVCPUS];
-#endif
+	struct svm_vcpu *svcpu[VLF_FB_SLOTS];
+	struct fb_pristine pristine[VLF_FB_SLOTS];
 	struct pmap pmap;
-	uint64_t *pml4; /* the nested page table root svm_vminit records */
+	uint64_t *pml4; /* the nested page table root svm.c records */
 	struct vlf_config cfg;
 	struct vlf_host host;
 	sbintime_t sbt_per_tick; /* one tick of the LAPIC timer's input clock */
 };
 
 /*
- * The svm.c and vmm_lapic.c entry points the adapter calls, named once per
- * API: FreeBSD 14+ passes struct vcpu * / struct svm_vcpu *, older trees
- * (struct vm *, int vcpuid) / (struct svm_softc *, int vcpu).
+ * The values glue_calls.h passes for the tree's leading parameters, whatever
+ * their shape in this revision: (struct vm *, int vcpuid), struct vcpu *,
+ * (struct svm_softc *, int), struct svm_vcpu *, struct vlapic *.
  */
-#if VLF_FB_VCPU_API
-#define FB_SVCPU(t, i)                    ((t)->svcpu[i])
-#define FB_VCPU(t, i)                     (&(t)->vm.vcpus[i])
-#define fb_ctrl(t, i)                     svm_get_vmcb_ctrl(FB_SVCPU(t, i))
-#define fb_state(t, i)                    svm_get_vmcb_state(FB_SVCPU(t, i))
-#define fb_get_intercept(t, i, idx, m)    svm_get_intercept(FB_SVCPU(t, i), (idx), (m))
-#define fb_set_intercept(t, i, idx, m, e) svm_set_intercept(FB_SVCPU(t, i), (idx), (m), (e))
-#define fb_set_dirty(t, i, bits)          svm_set_dirty(FB_SVCPU(t, i), (bits))
-#define fb_inj_interrupts(t, i)           svm_inj_interrupts((t)->sc, FB_SVCPU(t, i), fb_lapic(t, i))
-#define fb_vmexit(t, i, vme)              svm_vmexit((t)->sc, FB_SVCPU(t, i), (vme))
-#define fb_update_virqinfo(t, i)          svm_update_virqinfo(FB_SVCPU(t, i))
-#define fb_save_intinfo(t, i)             svm_save_intinfo((t)->sc, FB_SVCPU(t, i))
-#define fb_lapic(t, i)                    vm_lapic(FB_VCPU(t, i))
-#define fb_exitinfo(t, i)                 vm_exitinfo(FB_VCPU(t, i))
-#define fb_intr_level(t, i, v)            lapic_intr_level(FB_VCPU(t, i), (v))
-#define fb_intr_edge(t, i, v)             lapic_intr_edge(FB_VCPU(t, i), (v))
-#define fb_rdmsr(t, i, m, v, r)           lapic_rdmsr(FB_VCPU(t, i), (m), (v), (r))
-#define fb_wrmsr(t, i, m, v, r)           lapic_wrmsr(FB_VCPU(t, i), (m), (v), (r))
-#define fb_mmio_read(t, i, a, v, r)       lapic_mmio_read(FB_VCPU(t, i), (a), (v), 4, (r))
-#define fb_mmio_write(t, i, a, v, r)      lapic_mmio_write(FB_VCPU(t, i), (a), (v), 4, (r))
-#define fb_set_x2apic(t, i, st)           vlapic_set_x2apic_state(FB_VCPU(t, i), (st))
-#define fb_local_intr(t, i, lvt)          lapic_set_local_intr(&(t)->vm, FB_VCPU(t, i), (lvt))
-#else
-#define FB_SVCPU(t, i)                    svm_get_vcpu((t)->sc, (i))
-#define fb_ctrl(t, i)                     svm_get_vmcb_ctrl((t)->sc, (i))
-#define fb_state(t, i)                    svm_get_vmcb_state((t)->sc, (i))
-#define fb_get_intercept(t, i, idx, m)    svm_get_intercept((t)->sc, (i), (idx), (m))
-#define fb_set_intercept(t, i, idx, m, e) svm_set_intercept((t)->sc, (i), (idx), (m), (e))
-#define fb_set_dirty(t, i, bits)          svm_set_dirty((t)->sc, (i), (bits))
-#define fb_inj_interrupts(t, i)           svm_inj_interrupts((t)->sc, (i), fb_lapic(t, i))
-#define fb_vmexit(t, i, vme)              svm_vmexit((t)->sc, (i), (vme))
-#define fb_update_virqinfo(t, i)          svm_update_virqinfo((t)->sc, (i))
-#define fb_save_intinfo(t, i)             svm_save_intinfo((t)->sc, (i))
-#define fb_lapic(t, i)                    vm_lapic(&(t)->vm, (i))
-#define fb_exitinfo(t, i)                 vm_exitinfo(&(t)->vm, (i))
-#define fb_intr_level(t, i, v)            lapic_intr_level(&(t)->vm, (i), (v))
-#define fb_intr_edge(t, i, v)             lapic_intr_edge(&(t)->vm, (i), (v))
-#define fb_rdmsr(t, i, m, v, r)           lapic_rdmsr(&(t)->vm, (i), (m), (v), (r))
-#define fb_wrmsr(t, i, m, v, r)           lapic_wrmsr(&(t)->vm, (i), (m), (v), (r))
-#define fb_mmio_read(t, i, a, v, r)       lapic_mmio_read(&(t)->vm, (i), (a), (v), 4, (r))
-#define fb_mmio_write(t, i, a, v, r)      lapic_mmio_write(&(t)->vm, (i), (a), (v), 4, (r))
-#define fb_set_x2apic(t, i, st)           vlapic_set_x2apic_state(&(t)->vm, (i), (st))
-#define fb_local_intr(t, i, lvt)          lapic_set_local_intr(&(t)->vm, (i), (lvt))
-#endif
+static inline struct vm *fb_role_vm(struct vlf_fb_target *t)
+{
+	return &t->m.vm;
+}
+
+static inline struct vcpu *fb_role_vcpu(struct vlf_fb_target *t, int i)
+{
+	return &t->m.vcpus[i];
+}
+
+static inline struct svm_softc *fb_role_sc(struct vlf_fb_target *t)
+{
+	return t->sc;
+}
+
+static inline struct svm_vcpu *fb_role_svcpu(struct vlf_fb_target *t, int i)
+{
+	return t->svcpu[i];
+}
+
+static inline struct vlapic *fb_role_vlapic(struct vlf_fb_target *t, int i)
+{
+	return t->m.vlapic[i];
+}
+
+#include "glue_calls.h"
 
 static struct vlf_fb_target *ktr_owner;
 static void fb_lapic_write(void *arg, int vcpu, uint32_t offset, uint64_t val);
@@ -112,64 +102,37 @@ static struct vlf_fb_target *tgt(void *t, int vcpu, const char *what)
 {
 	struct vlf_fb_target *ft = t;
 
-	if (vcpu < 0 || vcpu >= ft->vm.nvcpus)
-		panic("%s: vcpu %d out of range (nvcpus %d)", what, vcpu, ft->vm.nvcpus);
+	if (vcpu < 0 || vcpu >= ft->m.nvcpus)
+		panic("%s: vcpu %d out of range (nvcpus %d)", what, vcpu, ft->m.nvcpus);
 	return ft;
 }
 
 /* ------------------------------------------------------------------------ */
 /* Life cycle                                                                 */
 
-/* One vCPU back to what svm_vminit()/svm_vcpu_init() and svm_vlapic_init() give it. */
+static void fb_take_pristine(struct vlf_fb_target *t, int i)
+{
+	struct fb_pristine *p = &t->pristine[i];
+	struct vlapic *vlapic = t->m.vlapic[i];
+
+	memcpy(&p->vlapic, vlapic, sizeof(p->vlapic));
+	memcpy(p->apic_page, vlapic->apic_page, sizeof(p->apic_page));
+	memcpy(&p->svcpu, t->svcpu[i], sizeof(p->svcpu));
+	memcpy(&p->vmcb, fbc_get_vmcb(t, i), sizeof(p->vmcb));
+}
+
+/* One vCPU back to what creation gave it.  (Where the VMCB lies inside the
+ * svm_vcpu, it is copied twice, the same bytes.) */
 static void fb_vcpu_pristine(struct vlf_fb_target *t, int i)
 {
-	struct svm_softc *sc = t->sc;
-	struct svm_vcpu *vcpu = FB_SVCPU(t, i);
-	struct vlapic *vlapic = t->vm.vcpu[i].vlapic;
-#if VLF_FB_VCPU_API
-	struct LAPIC *apic_page = vlapic->apic_page;
-	struct vmcb *vmcb = vcpu->vmcb;
+	const struct fb_pristine *p = &t->pristine[i];
+	struct vlapic *vlapic = t->m.vlapic[i];
 
-	/* vlapic: zeroed like a fresh M_ZERO allocation, then vlapic_init() */
-	memset(vlapic, 0, sizeof(*vlapic));
-	memset(apic_page, 0, PAGE_SIZE);
-	vlapic->vm = &t->vm;
-	vlapic->vcpu = FB_VCPU(t, i);
-	vlapic->vcpuid = i;
-	vlapic->apic_page = apic_page;
-	vlapic_init(vlapic);
-
-	/* SVM vCPU: as svm_vcpu_init() leaves it */
-	memset(vcpu, 0, sizeof(*vcpu));
-	memset(vmcb, 0, sizeof(*vmcb));
-	vcpu->sc = sc;
-	vcpu->vcpu = FB_VCPU(t, i);
-	vcpu->vcpuid = i;
-	vcpu->vmcb = vmcb;
-	vcpu->nextrip = ~0;
-	vcpu->lastcpu = NOCPU;
-	vcpu->vmcb_pa = vtophys(vcpu->vmcb);
-	vmcb_init(sc, vcpu, vtophys(sc->iopm_bitmap), vtophys(sc->msr_bitmap), sc->nptp);
-	svm_msr_guest_init(sc, vcpu);
-#else
-	/* vlapic: zeroed like a fresh M_ZERO allocation, then vlapic_init() */
-	memset(vlapic, 0, sizeof(*vlapic));
-	memset(&sc->apic_page[i], 0, sizeof(sc->apic_page[i]));
-	vlapic->vm = &t->vm;
-	vlapic->vcpuid = i;
-	vlapic->apic_page = (struct LAPIC *)&sc->apic_page[i];
-	vlapic_init(vlapic);
-
-	/* SVM vCPU: as svm_vminit() leaves it */
-	memset(vcpu, 0, sizeof(*vcpu));
-	vcpu->nextrip = ~0;
-	vcpu->lastcpu = NOCPU;
-	vcpu->vmcb_pa = vtophys(&vcpu->vmcb);
-	vmcb_init(sc, i, vtophys(sc->iopm_bitmap), vtophys(sc->msr_bitmap), sc->nptp);
-	svm_msr_guest_init(sc, i);
-#endif
-
-	vlf_fb_vcpu_clear(&t->vm, i);
+	memcpy(vlapic, &p->vlapic, sizeof(p->vlapic));
+	memcpy(vlapic->apic_page, p->apic_page, sizeof(p->apic_page));
+	memcpy(t->svcpu[i], &p->svcpu, sizeof(p->svcpu));
+	memcpy(fbc_get_vmcb(t, i), &p->vmcb, sizeof(p->vmcb));
+	memset(&t->m.ev[i], 0, sizeof(t->m.ev[i]));
 }
 
 static void fb_reset(void *arg, const struct vlf_config *cfg)
@@ -190,19 +153,20 @@ static void fb_reset(void *arg, const struct vlf_config *cfg)
 	for (i = 0; i < VLF_FB_SLOTS; i++)
 		fb_vcpu_pristine(t, i);
 
-	t->vm.nvcpus = cfg->nvcpus;
-	CPU_ZERO(&t->vm.active_cpus);
+	t->m.nvcpus = cfg->nvcpus;
+	t->m.cur_vcpu = -1;
+	CPU_ZERO(&t->m.vm.active_cpus);
 	for (i = 0; i < cfg->nvcpus; i++)
-		CPU_SET(i, &t->vm.active_cpus);
+		CPU_SET(i, &t->m.vm.active_cpus);
 
 	for (i = 0; i < cfg->nvcpus; i++) {
 		if (cfg->apic == VLF_APIC_X2APIC)
-			fb_set_x2apic(t, i, X2APIC_ENABLED);
+			fbc_set_x2apic(t, i, X2APIC_ENABLED);
 		/* Ask for the CR8-write intercept only where the tree lacks it. */
-		if (cfg->cr8_intercept && !fb_get_intercept(t, i, VMCB_CR_INTCPT, BIT(8) << 16))
-			fb_set_intercept(t, i, VMCB_CR_INTCPT, BIT(8) << 16, 1);
+		if (cfg->cr8_intercept && !fbc_get_intercept(t, i, VMCB_CR_INTCPT, BIT(8) << 16))
+			fbc_set_intercept(t, i, VMCB_CR_INTCPT, BIT(8) << 16, 1);
 		/* Reset RFLAGS; the harness sets the guest's own state after reset. */
-		fb_state(t, i)->rflags = PSL_RESERVED_DEFAULT;
+		fbc_get_vmcb_state(t, i)->rflags = PSL_RESERVED_DEFAULT;
 	}
 
 	/*
@@ -237,30 +201,28 @@ static void *fb_create(const struct vlf_config *cfg, const struct vlf_host *host
 	}
 	if (host != NULL)
 		t->host = *host;
-	t->vm.name = "vlf";
-	t->vm.host = &t->host;
-	t->vm.nvcpus = cfg->nvcpus;
+	snprintf(t->m.vm.name, sizeof(t->m.vm.name), "vlf");
+	t->m.host = &t->host;
+	t->m.nvcpus = cfg->nvcpus;
+	t->m.cur_vcpu = -1;
+	t->m.vm.vcpu = t->m.vcpu_ptrs;
+	for (i = 0; i < VLF_FB_SLOTS; i++) {
+		t->m.vcpus[i].vm = &t->m.vm;
+		t->m.vcpus[i].vcpuid = i;
+		t->m.vcpu_ptrs[i] = &t->m.vcpus[i];
+	}
 	t->pml4 = vlf_kcontigmalloc(PAGE_SIZE, M_TEMP, M_WAITOK | M_ZERO, 0, ~(vm_paddr_t)0,
 	                            PAGE_SIZE, 0);
-#if VLF_FB_VCPU_API
-	t->pmap.pm_pmltop = t->pml4;
-	t->vm.eoi_vcpu = -1;
-	t->sc = svm_init(&t->vm, &t->pmap);
-	t->vm.cookie = t->sc;
-	for (i = 0; i < VLF_FB_NVCPUS; i++) {
-		t->vm.vcpus[i].vm = &t->vm;
-		t->vm.vcpus[i].vcpuid = i;
-		t->svcpu[i] = svm_vcpu_init(t->sc, &t->vm.vcpus[i], i);
-		t->vm.vcpus[i].cookie = t->svcpu[i];
-		t->vm.vcpu[i].vlapic = svm_vlapic_init(t->svcpu[i]);
-	}
-#else
 	t->pmap.pm_pml4 = t->pml4;
-	t->sc = svm_vminit(&t->vm, &t->pmap);
-	t->vm.cookie = t->sc;
-	for (i = 0; i < VLF_FB_SLOTS; i++)
-		t->vm.vcpu[i].vlapic = svm_vlapic_init(t->sc, i);
-#endif
+	t->pmap.pm_pmltop = t->pml4;
+	t->sc = fbc_vm_init(t, 0, &t->pmap);
+	t->m.vm.cookie = t->sc;
+	for (i = 0; i < VLF_FB_SLOTS; i++) {
+		t->svcpu[i] = fbc_vcpu_init(t, i);
+		t->m.vcpus[i].cookie = t->svcpu[i];
+		t->m.vlapic[i] = fbc_vlapic_init(t, i);
+		fb_take_pristine(t, i);
+	}
 
 	/*
 	 * The timer's input clock, as vlapic.c sees it: after reset its DCR
@@ -269,7 +231,7 @@ static void *fb_create(const struct vlf_config *cfg, const struct vlf_host *host
 	 * number of sbintime units for the two clocks to agree exactly.
 	 */
 	{
-		const struct bintime *bt = &t->vm.vcpu[0].vlapic->timer_freq_bt;
+		const struct bintime *bt = &t->m.vlapic[0]->timer_freq_bt;
 		unsigned __int128 hz =
 		    bt->sec == 0 && bt->frac != 0 ? ((unsigned __int128)2 << 64) / bt->frac : 0;
 
@@ -314,17 +276,11 @@ static void fb_destroy(void *arg)
 		ktr_owner = NULL;
 	}
 	vlf_kern_clock_reset();
-#if VLF_FB_VCPU_API
-	for (i = 0; i < VLF_FB_NVCPUS; i++) {
-		svm_vlapic_cleanup(t->vm.vcpu[i].vlapic);
-		svm_vcpu_cleanup(t->svcpu[i]);
+	for (i = 0; i < VLF_FB_SLOTS; i++) {
+		fbc_vlapic_cleanup(t, i);
+		fbc_vcpu_cleanup(t, i);
 	}
-	svm_cleanup(t->sc);
-#else
-	for (i = 0; i < VLF_FB_SLOTS; i++)
-		svm_vlapic_cleanup(t->sc, t->vm.vcpu[i].vlapic);
-	svm_vmcleanup(t->sc);
-#endif
+	fbc_vm_cleanup(t, 0);
 	vlf_kcontigfree(t->pml4, PAGE_SIZE, M_TEMP);
 	(free)(t); /* the C library's, not malloc(9)'s */
 }
@@ -341,8 +297,7 @@ static void fb_destroy(void *arg)
  */
 static void fb_ioapic_program(struct vlf_fb_target *t, int vcpu, int vector, int level)
 {
-	struct vlf_fb_vcpu *v = &t->vm.vcpu[vcpu];
-	struct vlapic *vlapic = v->vlapic;
+	struct vlf_fb_events *v = &t->m.ev[vcpu];
 	uint32_t mask = 1u << (vector % 32);
 	int was = (v->level_vec[vector / 32] & mask) != 0;
 
@@ -352,10 +307,10 @@ static void fb_ioapic_program(struct vlf_fb_target *t, int vcpu, int vector, int
 		v->level_vec[vector / 32] |= mask;
 	else
 		v->level_vec[vector / 32] &= ~mask;
-	vlapic_reset_tmr(vlapic);
+	fbc_reset_tmr(t, vcpu);
 	for (int vec = 0; vec < 256; vec++) {
 		if (v->level_vec[vec / 32] & (1u << (vec % 32)))
-			vlapic_set_tmr_level(vlapic, (uint32_t)vcpu, true, APIC_DELMODE_FIXED, vec);
+			fbc_set_tmr_level(t, vcpu, (uint32_t)vcpu, true, APIC_DELMODE_FIXED, vec);
 	}
 }
 
@@ -368,9 +323,9 @@ static void fb_post(void *arg, int vcpu, int vector, int level)
 		fb_ioapic_program(t, vcpu, vector, level);
 	/* Like an I/O APIC or MSI: vmm_lapic's entry points (EINVAL if < 16). */
 	if (level)
-		(void)fb_intr_level(t, vcpu, vector);
+		(void)fbc_intr_level(t, vcpu, vector);
 	else
-		(void)fb_intr_edge(t, vcpu, vector);
+		(void)fbc_intr_edge(t, vcpu, vector);
 }
 
 /* An MSI goes through vmm_lapic's decoding and vlapic's destination logic
@@ -379,7 +334,7 @@ static void fb_msi(void *arg, uint64_t addr, uint32_t data)
 {
 	struct vlf_fb_target *t = tgt(arg, 0, "msi");
 
-	(void)lapic_intr_msi(&t->vm, addr, data);
+	(void)fbc_intr_msi(t, 0, addr, data);
 }
 
 /* The 8259's INTR on the BSP's LINT0: vlapic_trigger_lvt() finds ExtINT mode
@@ -389,7 +344,7 @@ static void fb_extint(void *arg)
 {
 	struct vlf_fb_target *t = tgt(arg, 0, "extint");
 
-	(void)fb_local_intr(t, 0, APIC_LVT_LINT0);
+	(void)fbc_local_intr(t, 0, APIC_LVT_LINT0);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -398,17 +353,17 @@ static void fb_extint(void *arg)
 static void fb_prepare_entry(void *arg, int vcpu)
 {
 	struct vlf_fb_target *t = tgt(arg, vcpu, "prepare_entry");
-	struct svm_vcpu *vcpustate = FB_SVCPU(t, vcpu);
+	struct svm_vcpu *vcpustate = t->svcpu[vcpu];
 
 	/* vm_run() runs the whole VMRUN loop in a critical section. */
 	critical_enter();
 	if (vcpustate->lastcpu != curcpu) {
 		vcpustate->asid.gen = 0;
-		fb_set_dirty(t, vcpu, 0xffffffff);
+		fbc_set_dirty(t, vcpu, 0xffffffff);
 		vcpustate->lastcpu = curcpu;
 	}
-	fb_inj_interrupts(t, vcpu);
-	fb_ctrl(t, vcpu)->vmcb_clean = vmcb_clean & ~vcpustate->dirty;
+	fbc_inj_interrupts(t, vcpu);
+	fbc_get_vmcb_ctrl(t, vcpu)->vmcb_clean = vmcb_clean & ~vcpustate->dirty;
 	vcpustate->dirty = 0;
 	critical_exit();
 }
@@ -434,10 +389,10 @@ static int fb_exit_emulated_by_harness(uint64_t code)
 static void fb_handle_exit(void *arg, int vcpu)
 {
 	struct vlf_fb_target *t = tgt(arg, vcpu, "handle_exit");
-	struct svm_vcpu *vcpustate = FB_SVCPU(t, vcpu);
-	struct vmcb_state *state = fb_state(t, vcpu);
-	struct vmcb_ctrl *ctrl = fb_ctrl(t, vcpu);
-	struct vm_exit *vmexit = fb_exitinfo(t, vcpu);
+	struct svm_vcpu *vcpustate = t->svcpu[vcpu];
+	struct vmcb_state *state = fbc_get_vmcb_state(t, vcpu);
+	struct vmcb_ctrl *ctrl = fbc_get_vmcb_ctrl(t, vcpu);
+	struct vm_exit *vmexit = &t->m.ev[vcpu].exitinfo;
 
 	critical_enter();
 	/* What svm_vmrun() does right after VMRUN returns. */
@@ -447,7 +402,7 @@ static void fb_handle_exit(void *arg, int vcpu)
 	if (ctrl->exitcode == VMCB_EXIT_MC)
 		panic("handle_exit: #MC exit cannot be handled in userspace");
 	if (!fb_exit_emulated_by_harness(ctrl->exitcode)) {
-		(void)fb_vmexit(t, vcpu, vmexit);
+		(void)fbc_vmexit(t, vcpu, vmexit);
 	} else {
 		/* svm_vmexit()'s common part, then the harness emulates. */
 		vmexit->exitcode = VM_EXITCODE_BOGUS;
@@ -461,8 +416,8 @@ static void fb_handle_exit(void *arg, int vcpu)
 		if (vmexit->inst_length < 0 || vmexit->inst_length > 15)
 			panic("handle_exit: instruction length %d out of 0..15 (exit code 0x%lx)",
 			      vmexit->inst_length, (unsigned long)ctrl->exitcode);
-		fb_update_virqinfo(t, vcpu);
-		fb_save_intinfo(t, vcpu);
+		fbc_update_virqinfo(t, vcpu);
+		fbc_save_intinfo(t, vcpu);
 	}
 	critical_exit();
 }
@@ -473,8 +428,8 @@ static void fb_handle_exit(void *arg, int vcpu)
 static void fb_vmcb_load(void *arg, int vcpu, struct vlf_vmcb *out)
 {
 	struct vlf_fb_target *t = tgt(arg, vcpu, "vmcb_load");
-	struct vmcb_ctrl *ctrl = fb_ctrl(t, vcpu);
-	struct vmcb_state *state = fb_state(t, vcpu);
+	struct vmcb_ctrl *ctrl = fbc_get_vmcb_ctrl(t, vcpu);
+	struct vmcb_state *state = fbc_get_vmcb_state(t, vcpu);
 
 	memset(out, 0, sizeof(*out));
 	out->v_irq = ctrl->v_irq;
@@ -484,9 +439,10 @@ static void fb_vmcb_load(void *arg, int vcpu, struct vlf_vmcb *out)
 	out->v_intr_vector = ctrl->v_intr_vector;
 	out->v_tpr = ctrl->v_tpr;
 	out->intr_shadow = (uint8_t)ctrl->intr_shadow;
-	out->intercept_vintr = fb_get_intercept(t, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_VINTR) != 0;
-	out->intercept_cr8_write = fb_get_intercept(t, vcpu, VMCB_CR_INTCPT, BIT(8) << 16) != 0;
-	out->intercept_iret = fb_get_intercept(t, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_IRET) != 0;
+	out->intercept_vintr =
+	    fbc_get_intercept(t, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_VINTR) != 0;
+	out->intercept_cr8_write = fbc_get_intercept(t, vcpu, VMCB_CR_INTCPT, BIT(8) << 16) != 0;
+	out->intercept_iret = fbc_get_intercept(t, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_IRET) != 0;
 	out->eventinj = ctrl->eventinj;
 	out->exitintinfo = ctrl->exitintinfo;
 	out->exitcode = ctrl->exitcode;
@@ -500,8 +456,8 @@ static void fb_vmcb_load(void *arg, int vcpu, struct vlf_vmcb *out)
 static void fb_vmcb_store(void *arg, int vcpu, const struct vlf_vmcb *in)
 {
 	struct vlf_fb_target *t = tgt(arg, vcpu, "vmcb_store");
-	struct vmcb_ctrl *ctrl = fb_ctrl(t, vcpu);
-	struct vmcb_state *state = fb_state(t, vcpu);
+	struct vmcb_ctrl *ctrl = fbc_get_vmcb_ctrl(t, vcpu);
+	struct vmcb_state *state = fbc_get_vmcb_state(t, vcpu);
 
 	ctrl->v_irq = in->v_irq & 1;
 	ctrl->v_ign_tpr = in->v_ign_tpr & 1;
@@ -510,9 +466,9 @@ static void fb_vmcb_store(void *arg, int vcpu, const struct vlf_vmcb *in)
 	ctrl->v_intr_vector = in->v_intr_vector;
 	ctrl->v_tpr = in->v_tpr & 0xf;
 	ctrl->intr_shadow = in->intr_shadow & 1;
-	fb_set_intercept(t, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_VINTR, in->intercept_vintr != 0);
-	fb_set_intercept(t, vcpu, VMCB_CR_INTCPT, BIT(8) << 16, in->intercept_cr8_write != 0);
-	fb_set_intercept(t, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_IRET, in->intercept_iret != 0);
+	fbc_set_intercept(t, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_VINTR, in->intercept_vintr != 0);
+	fbc_set_intercept(t, vcpu, VMCB_CR_INTCPT, BIT(8) << 16, in->intercept_cr8_write != 0);
+	fbc_set_intercept(t, vcpu, VMCB_CTRL1_INTCPT, VMCB_INTCPT_IRET, in->intercept_iret != 0);
 	ctrl->eventinj = in->eventinj;
 	ctrl->exitintinfo = in->exitintinfo;
 	ctrl->exitcode = in->exitcode;
@@ -535,11 +491,11 @@ static uint64_t fb_lapic_read(void *arg, int vcpu, uint32_t offset)
 	if (t->cfg.apic == VLF_APIC_X2APIC) {
 		/* In-kernel MSR emulation runs inside vm_run()'s critical section. */
 		critical_enter();
-		if (fb_rdmsr(t, vcpu, VLF_X2APIC_MSR_BASE + offset / 16, &val, &retu) != 0)
+		if (fbc_rdmsr(t, vcpu, VLF_X2APIC_MSR_BASE + offset / 16, &val, &retu) != 0)
 			val = 0; /* bhyve would inject #GP */
 		critical_exit();
 	} else {
-		if (fb_mmio_read(t, vcpu, DEFAULT_APIC_BASE + offset, &val, &retu) != 0)
+		if (fbc_mmio_read(t, vcpu, DEFAULT_APIC_BASE + offset, &val, 4, &retu) != 0)
 			val = 0;
 	}
 	return val;
@@ -550,19 +506,15 @@ static void fb_lapic_write(void *arg, int vcpu, uint32_t offset, uint64_t val)
 	struct vlf_fb_target *t = tgt(arg, vcpu, "lapic_write");
 	bool retu = false;
 
-#if VLF_FB_VCPU_API
-	t->vm.eoi_vcpu = vcpu; /* vioapic_process_eoi() names no vCPU */
-#endif
+	t->m.cur_vcpu = vcpu; /* for a tree whose vioapic_process_eoi() names no vCPU */
 	if (t->cfg.apic == VLF_APIC_X2APIC) {
 		critical_enter();
-		(void)fb_wrmsr(t, vcpu, VLF_X2APIC_MSR_BASE + offset / 16, val, &retu);
+		(void)fbc_wrmsr(t, vcpu, VLF_X2APIC_MSR_BASE + offset / 16, val, &retu);
 		critical_exit();
 	} else {
-		(void)fb_mmio_write(t, vcpu, DEFAULT_APIC_BASE + offset, val, &retu);
+		(void)fbc_mmio_write(t, vcpu, DEFAULT_APIC_BASE + offset, val, 4, &retu);
 	}
-#if VLF_FB_VCPU_API
-	t->vm.eoi_vcpu = -1;
-#endif
+	t->m.cur_vcpu = -1;
 }
 
 static void fb_cr8_write(void *arg, int vcpu, uint64_t val)
@@ -570,7 +522,7 @@ static void fb_cr8_write(void *arg, int vcpu, uint64_t val)
 	struct vlf_fb_target *t = tgt(arg, vcpu, "cr8_write");
 
 	critical_enter();
-	vlapic_set_cr8(fb_lapic(t, vcpu), val);
+	fbc_set_cr8(t, vcpu, val);
 	critical_exit();
 }
 
@@ -580,7 +532,7 @@ static void fb_cr8_write(void *arg, int vcpu, uint64_t val)
 static void fb_peek(void *arg, int vcpu, struct vlf_lapic_view *out)
 {
 	struct vlf_fb_target *t = tgt(arg, vcpu, "peek");
-	const struct LAPIC *lapic = fb_lapic(t, vcpu)->apic_page;
+	const struct LAPIC *lapic = t->m.vlapic[vcpu]->apic_page;
 	/* IRR/ISR/TMR words sit 16 bytes apart in the register page. */
 	const uint32_t *irr = &lapic->irr0, *isr = &lapic->isr0, *tmr = &lapic->tmr0;
 	int i;
@@ -597,8 +549,8 @@ static void fb_peek(void *arg, int vcpu, struct vlf_lapic_view *out)
 static int fb_has_pending(void *arg, int vcpu)
 {
 	struct vlf_fb_target *t = tgt(arg, vcpu, "has_pending");
-	const struct vlf_fb_vcpu *v = &t->vm.vcpu[vcpu];
-	const struct vmcb_ctrl *ctrl = fb_ctrl(t, vcpu);
+	const struct vlf_fb_events *v = &t->m.ev[vcpu];
+	const struct vmcb_ctrl *ctrl = fbc_get_vmcb_ctrl(t, vcpu);
 
 	if ((v->exit_intinfo | v->exc_intinfo) & VM_INTINFO_VALID)
 		return 1;
@@ -606,7 +558,7 @@ static int fb_has_pending(void *arg, int vcpu)
 		return 1;
 	if (ctrl->eventinj & VMCB_EVENTINJ_VALID)
 		return 1;
-	return vlapic_pending_intr(fb_lapic(t, vcpu), NULL) != 0;
+	return fbc_pending_intr(t, vcpu, NULL) != 0;
 }
 
 /* The vLAPIC timers run on the shim's virtual clock (callouts). */
@@ -629,7 +581,7 @@ unsigned long vlf_freebsd_notify_count(void *arg, int vcpu)
 {
 	struct vlf_fb_target *t = tgt(arg, vcpu, "notify_count");
 
-	return t->vm.vcpu[vcpu].notify_count;
+	return t->m.ev[vcpu].notify_count;
 }
 
 static const struct vlf_target_ops fb_ops = {

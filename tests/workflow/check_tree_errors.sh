@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # A FreeBSD tree the target cannot use is refused at configure time with one
-# line naming the problem: a missing file, or the 2025 vmm layout.
+# line naming the problem: a missing file, a revision without AMD SVM code, a
+# kernel header the shim lacks, a prototype the glue cannot serve, a function
+# the adapter needs and the tree does not declare, the 2025 vmm layout.  The trees are fakes made
+# here: every file the target needs, empty, then one line of our own where a
+# case needs it.
 #   check_tree_errors.sh <source dir> <scratch dir> <C compiler>
 set -euo pipefail
 src=$1 scratch=$2 cc=$3
@@ -13,21 +17,47 @@ expect() { # <tree> <text>
 		echo "FAIL: configure accepted $1"
 		exit 1
 	fi
-	if ! grep -q "$2" <<<"$(tr '\n' ' ' <<<"$out" | tr -s ' ')"; then
+	if ! grep -qF "$2" <<<"$(tr '\n' ' ' <<<"$out" | tr -s ' ')"; then
 		echo "FAIL: no '$2' for $1:"
 		echo "$out"
 		exit 1
 	fi
 	rm -rf "$scratch/build"
 }
-expect "$scratch/empty" "FreeBSD tree incomplete: $scratch/empty/sys/amd64/vmm/io/vlapic.c is missing"
-# Every file the target needs, empty, plus the header of the 2025 layout.
+fake() { # <name>: every file the target needs, empty
+	local f
+	for f in $files sys/amd64/vmm/vmm_ktr.h sys/amd64/vmm/vmm_stat.h; do
+		mkdir -p "$scratch/$1/$(dirname "$f")"
+		: >"$scratch/$1/$f"
+	done
+}
 files=$(sed -n '/^set(VLF_FB_TREE_FILES/,/)/p' "$src/targets/freebsd/tree_files.cmake" |
 	grep -o 'sys/[A-Za-z0-9_/.]*')
-for f in $files sys/amd64/vmm/vmm_ktr.h sys/amd64/vmm/vmm_stat.h sys/dev/vmm/vmm_vm.h; do
-	mkdir -p "$scratch/new/$(dirname "$f")"
-	: >"$scratch/new/$f"
-done
-expect "$scratch/new" "FreeBSD tree too new: $scratch/new/sys/dev/vmm/vmm_vm.h"
+
+expect "$scratch/empty" "FreeBSD tree incomplete: $scratch/empty/sys/amd64/vmm/io/vlapic.c is missing"
+
+fake nosvm
+rm "$scratch/nosvm/sys/amd64/vmm/amd/svm.c"
+expect "$scratch/nosvm" "FreeBSD tree has no AMD SVM code"
+
+fake header
+echo '#include <sys/vlf_no_such_header.h>' >"$scratch/header/sys/amd64/include/vmm.h"
+expect "$scratch/header" "the FreeBSD tree's sys/amd64/include/vmm.h:1 includes <sys/vlf_no_such_header.h>, which the shim lacks"
+
+fake proto
+echo 'struct vm; int vm_inject_nmi(struct vm *vm, int vcpuid, const char *why);' \
+	>"$scratch/proto/sys/amd64/include/vmm.h"
+echo 'int vlf_fake_caller(struct vm *vm) { return vm_inject_nmi(vm, 0, 0); }' \
+	>"$scratch/proto/sys/amd64/vmm/io/vlapic.c"
+expect "$scratch/proto" "vm_inject_nmi(struct vm *, int, const char *) fits none of the glue's vm_inject_nmi"
+
+fake nocalls
+expect "$scratch/nocalls" "it declares none of svm_vminit, svm_init (the adapter's vm_init)"
+
+fake layout2025
+mkdir -p "$scratch/layout2025/sys/dev/vmm"
+: >"$scratch/layout2025/sys/dev/vmm/vmm_vm.h"
+expect "$scratch/layout2025" "FreeBSD tree has the 2025 vmm layout"
+
 rm -rf "$scratch"
-echo "both trees refused with the expected message"
+echo "every unusable tree refused with its one line"

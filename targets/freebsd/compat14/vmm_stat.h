@@ -14,7 +14,7 @@
 #define VMM_STAT_INTEL(type, desc) VMM_STAT_DEFINE(type, 1, desc, NULL)
 #define VMM_STAT_AMD(type, desc)   VMM_STAT_DEFINE(type, 1, desc, NULL)
 
-/* Exit statistics defined by vmm.c (here: targets/freebsd/vmm_glue_vcpu.c). */
+/* Exit statistics defined by vmm.c (here: the generated glue_api.c). */
 VMM_STAT_DECLARE(VCPU_MIGRATIONS);
 VMM_STAT_DECLARE(VMEXIT_COUNT);
 VMM_STAT_DECLARE(VMEXIT_EXTINT);
