@@ -5,6 +5,9 @@ finding, and print one row per tree.
 
   scripts/matrix.sh [--jobs=N] [--build-root=DIR] [--details] TREE...
 
+--details adds a table: for each recorded finding, the oracle site each
+tree's build ends at when replaying it (clean: no violation).
+
 Builds are kept in <build-root>/<tree name> (default build/matrix) and
 reused: CMake rebuilds only what changed.  A tree that configure refuses is a
 row with configure's one-line reason.  A tree may carry a file .origin with
@@ -163,21 +166,23 @@ def main():
             print("| %s | %s | | | | %s | | | | %s |" % (r["tree"], r.get("revision", ""), r["result"], r["origin"]))
         else:
             print(
-                "| %s | %s | %s | `%s` | %s | ok | %s | %s | %s | %s |"
+                "| %s | %s | %s | `%s` | %s | ok | %s | %s | %d of %d | %s |"
                 % (
                     r["tree"], r["revision"], r["version"], r["api"], r["inj"], r["tests"], r["seed"],
-                    ", ".join(f.replace("freebsd-", "", 1) for f in r["findings"]) or "none", r["origin"],
+                    len(r["findings"]), len(r["finding_sites"]), r["origin"],
                 )
             )
         sys.stdout.flush()
     if a.details:
+        # Per finding, the site each tree's build ends at.
+        built = [r for r in rows if r.get("finding_sites")]
+        print("\n| entry | " + " | ".join(r["revision"] for r in built) + " |")
+        print("|---|" + "---|" * len(built))
+        for k, (entry, _, _) in enumerate(findings()):
+            print("| `%s` | %s |" % (entry, " | ".join(r["finding_sites"][k][1] for r in built)))
         for r in rows:
-            if r.get("finding_sites"):
-                print("\n%s:" % r["tree"])
-                for entry, got in r["finding_sites"]:
-                    print("  %-55s %s" % (entry, got))
-                for f in r.get("failures", []):
-                    print("  FAILED test: %s" % f)
+            for f in r.get("failures", []):
+                print("\n%s: FAILED test %s" % (r["tree"], f))
     return 1 if any(r["result"] not in ("ok",) and not r["result"].startswith("refused") for r in rows) else 0
 
 

@@ -332,6 +332,7 @@ def main():
     ap.add_argument("--links", required=True, help="directory of links into the tree's sys/")
     ap.add_argument("--source", action="append", required=True, help="a FreeBSD file to build")
     ap.add_argument("--probe", required=True, help="C file including the tree's headers and glue.h")
+    ap.add_argument("--check", action="append", default=[], help="a file of ours to compile against the result")
     ap.add_argument("--inert", required=True)
     ap.add_argument("--calls", required=True)
     ap.add_argument("--out", required=True)
@@ -510,6 +511,16 @@ def generate(a):
         f.write("".join(facts))
     with open(os.path.join(a.out, "glue_panics.txt"), "w") as f:
         f.write("".join(n + "\n" for n in notes))
+
+    # 5. Our side against this tree: a failure here would be a compiler error
+    #    in the build; say it now, in one line.
+    for src in [os.path.join(a.out, "glue_api.c")] + a.check:
+        rc, out = run([a.cc] + a.cflags + ["-w", "-fsyntax-only", src], "compiler")
+        if rc != 0:
+            raise Unfit(
+                "FreeBSD tree not supported: %s does not compile against it: %s"
+                % (os.path.basename(src), compile_error(out, tree, a.links).split(": ", 1)[-1])
+            )
 
 
 if __name__ == "__main__":
