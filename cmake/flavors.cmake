@@ -3,7 +3,23 @@
 #   fuzz:  SanitizerCoverage + ASan + UBSan for libFuzzer (clang only)
 # The harness core is target-agnostic and is built once per flavor.
 
-if(VLF_FUZZ_SANITIZERS)
+# OSS-Fuzz and ClusterFuzzLite builds (scripts/oss-fuzz-build.sh): the fuzz
+# flavor is compiled with the engine's $CFLAGS and linked with them and
+# $LIB_FUZZING_ENGINE instead of the flags below; the plain flavor (replay
+# tool, seed corpus) stays plain.
+set(VLF_ENGINE_CFLAGS "" CACHE STRING "fuzz flavor's compile flags, given by the fuzzing infrastructure")
+set(VLF_ENGINE_LINK "" CACHE STRING "fuzz targets' engine link flags ($LIB_FUZZING_ENGINE)")
+# What vlf-fuzz-* forces when neither its options nor the environment say
+# (fuzz/fuzz_program.c): ClusterFuzzLite passes neither.
+set(VLF_FUZZ_POLICY "" CACHE STRING "built-in --policy= of the fuzz targets")
+set(VLF_FUZZ_CR8 "" CACHE STRING "built-in --cr8= of the fuzz targets")
+set(VLF_FUZZ_SUPPRESS "" CACHE STRING "built-in --suppress= of the fuzz targets")
+
+if(NOT VLF_ENGINE_LINK STREQUAL "")
+  separate_arguments(VLF_FUZZ_FLAGS UNIX_COMMAND "${VLF_ENGINE_CFLAGS}")
+  separate_arguments(VLF_FUZZ_LINK UNIX_COMMAND "${VLF_ENGINE_CFLAGS} ${VLF_ENGINE_LINK}")
+  set(VLF_FUZZ_SANITIZERS OFF)
+elseif(VLF_FUZZ_SANITIZERS)
   set(VLF_FUZZ_FLAGS -fsanitize=fuzzer-no-link,address,undefined
       -fno-sanitize-recover=all -fno-omit-frame-pointer -gline-tables-only)
   set(VLF_FUZZ_LINK -fsanitize=fuzzer,address,undefined)
@@ -58,5 +74,10 @@ function(vlf_add_target name sources incdirs options)
     target_compile_options(vlf-fuzz-${name} PRIVATE ${VLF_WARN})
     target_link_libraries(vlf-fuzz-${name} PRIVATE vlf_core_fuzz vlf_target_${name}_fuzz)
     target_link_options(vlf-fuzz-${name} PRIVATE ${VLF_FUZZ_LINK})
+    foreach(d POLICY CR8 SUPPRESS)
+      if(NOT VLF_FUZZ_${d} STREQUAL "")
+        target_compile_definitions(vlf-fuzz-${name} PRIVATE VLF_DEFAULT_${d}="${VLF_FUZZ_${d}}")
+      endif()
+    endforeach()
   endif()
 endfunction()

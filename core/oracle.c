@@ -6,16 +6,10 @@
 
 #include "bitmap256.h"
 
-static const char *const inv_names[VLF_INV_COUNT] = {
-    [VLF_INV_NONE] = "none",
-    [VLF_INV_LOST_VECTOR] = "lost-vector",
-    [VLF_INV_DOUBLE_SERVICE] = "double-service",
-    [VLF_INV_BELOW_PPR] = "delivery-below-ppr",
-    [VLF_INV_MASKED_DELIVERY] = "delivery-masked",
-    [VLF_INV_READ_MISMATCH] = "read-mismatch",
-    [VLF_INV_EOI_MISMATCH] = "eoi-mismatch",
-    [VLF_INV_LATE_DELIVERY] = "delivery-late",
-    [VLF_INV_NMI_BLOCKED] = "nmi-while-blocked",
+static const char *const inv_names[VLF_INV_COUNT] = {[VLF_INV_NONE] = "none",
+#define VLF_X(e, id, name) [VLF_INV_##e] = name,
+                                                     VLF_INVARIANTS(VLF_X)
+#undef VLF_X
 };
 
 const char *vlf_invariant_name(enum vlf_invariant inv)
@@ -24,43 +18,30 @@ const char *vlf_invariant_name(enum vlf_invariant inv)
 }
 
 static const char *const site_names[VLF_SITE_COUNT] = {
-    [VLF_SITE_LOST] = "lost",
-    [VLF_SITE_NOT_PENDING] = "not-pending",
-    [VLF_SITE_HANDLER_TWICE] = "handler-twice",
-    [VLF_SITE_BELOW_PPR] = "below-ppr",
-    [VLF_SITE_MASKED] = "masked",
-    [VLF_SITE_LATE] = "late",
-    [VLF_SITE_READ_IRR] = "read-irr",
-    [VLF_SITE_READ_ISR] = "read-isr",
-    [VLF_SITE_READ_TMR] = "read-tmr",
-    [VLF_SITE_READ_TMR_STALE] = "read-tmr-stale",
-    [VLF_SITE_READ_TPR] = "read-tpr",
-    [VLF_SITE_READ_TPR_SUBCLASS] = "read-tpr-subclass",
-    [VLF_SITE_READ_PPR] = "read-ppr",
-    [VLF_SITE_READ_PPR_SUBCLASS] = "read-ppr-subclass",
-    [VLF_SITE_READ_CR8] = "read-cr8",
-    [VLF_SITE_EOI_SEVERAL] = "eoi-several",
-    [VLF_SITE_EOI_NOTHING_IN_SERVICE] = "eoi-nothing-in-service",
-    [VLF_SITE_EOI_NONE_RETIRED] = "eoi-none-retired",
-    [VLF_SITE_EOI_WRONG_VECTOR] = "eoi-wrong-vector",
-    [VLF_SITE_EOI_LEVEL_NOT_BROADCAST] = "eoi-level-not-broadcast",
-    [VLF_SITE_EOI_EDGE_BROADCAST] = "eoi-edge-broadcast",
-    [VLF_SITE_NMI_LOST] = "nmi-lost",
-    [VLF_SITE_NMI_NOT_PENDING] = "nmi-not-pending",
-    [VLF_SITE_NMI_HANDLER_TWICE] = "nmi-handler-twice",
-    [VLF_SITE_NMI_NESTED] = "nmi-nested",
-    [VLF_SITE_READ_CCR] = "read-ccr",
-    [VLF_SITE_READ_OTHER] = "read-other",
-    [VLF_SITE_NMI_LATE] = "nmi-late",
-    [VLF_SITE_READ_PPR_STALE] = "read-ppr-stale",
-    [VLF_SITE_EXTINT_LOST] = "extint-lost",
-    [VLF_SITE_EXTINT_NOT_PENDING] = "extint-not-pending",
-    [VLF_SITE_EXTINT_TWICE] = "extint-handler-twice",
+#define VLF_X(e, id, name, inv) [VLF_SITE_##e] = name,
+    VLF_SITES(VLF_X)
+#undef VLF_X
 };
 
 const char *vlf_site_name(enum vlf_site site)
 {
 	return (unsigned)site < VLF_SITE_COUNT ? site_names[site] : "?";
+}
+
+enum vlf_invariant vlf_site_invariant(enum vlf_site site)
+{
+	enum {
+#define VLF_X(e, id, name) VLF_INV_ID_##id = VLF_INV_##e,
+		VLF_INVARIANTS(VLF_X)
+#undef VLF_X
+	};
+	static const enum vlf_invariant by_site[VLF_SITE_COUNT] = {
+#define VLF_X(e, id, name, inv) [VLF_SITE_##e] = (enum vlf_invariant)VLF_INV_ID_##inv,
+	    VLF_SITES(VLF_X)
+#undef VLF_X
+	};
+
+	return (unsigned)site < VLF_SITE_COUNT ? by_site[site] : VLF_INV_NONE;
 }
 
 int vlf_sites_parse(const char *list, uint32_t *mask, char *bad, size_t badcap)
@@ -95,9 +76,8 @@ int vlf_sites_parse(const char *list, uint32_t *mask, char *bad, size_t badcap)
  * which is sound for the sites that leave no state behind (a wrong read, a
  * wrong broadcast).
  */
-__attribute__((format(printf, 6, 7))) static void fail(struct vlf_oracle *o, enum vlf_invariant inv,
-                                                       enum vlf_site site, int vcpu, int vector,
-                                                       const char *fmt, ...)
+__attribute__((format(printf, 5, 6))) static void fail(struct vlf_oracle *o, enum vlf_site site,
+                                                       int vcpu, int vector, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -108,7 +88,7 @@ __attribute__((format(printf, 6, 7))) static void fail(struct vlf_oracle *o, enu
 		return;
 	}
 	o->violated = 1;
-	o->v.inv = inv;
+	o->v.inv = vlf_site_invariant(site);
 	o->v.site = site;
 	o->v.vcpu = vcpu;
 	o->v.vector = vector;
@@ -214,14 +194,14 @@ void vlf_oracle_nmi_check_late(struct vlf_oracle *o, int vcpu)
 	if (!after_iret || !c->nmi_due || !(c->nmi_latched || c->nmi_cut) || c->nmi_blocked ||
 	    c->shadow)
 		return;
-	fail(o, VLF_INV_LATE_DELIVERY, VLF_SITE_NMI_LATE, vcpu, 2,
+	fail(o, VLF_SITE_NMI_LATE, vcpu, 2,
 	     "an NMI pending since the last VMRUN and no longer blocked (an IRET ran) was not "
 	     "delivered before the guest's next instruction");
 }
 
 void vlf_oracle_late(struct vlf_oracle *o, int vcpu, int vector)
 {
-	fail(o, VLF_INV_LATE_DELIVERY, VLF_SITE_LATE, vcpu, vector,
+	fail(o, VLF_SITE_LATE, vcpu, vector,
 	     "pending above PPR (0x%02x) since the last VMRUN, yet the guest runs on with "
 	     "RFLAGS.IF=1 and no shadow",
 	     vlf_ref_ppr(&o->cpu[vcpu].ref));
@@ -238,20 +218,20 @@ void vlf_oracle_delivery(struct vlf_oracle *o, int vcpu, unsigned vector, int rf
 		return;
 	}
 	if (!bm_test(c->ref.irr, vector)) {
-		fail(o, VLF_INV_DOUBLE_SERVICE, VLF_SITE_NOT_PENDING, vcpu, (int)vector,
+		fail(o, VLF_SITE_NOT_PENDING, vcpu, (int)vector,
 		     "delivered with no request pending (posted %u, serviced %u)", c->posts[vector],
 		     c->services[vector]);
 		return;
 	}
 	if (!rflags_if || shadow || c->shadow) {
-		fail(o, VLF_INV_MASKED_DELIVERY, VLF_SITE_MASKED, vcpu, (int)vector,
+		fail(o, VLF_SITE_MASKED, vcpu, (int)vector,
 		     "delivered while interrupts were blocked (RFLAGS.IF=%d, shadow=%d)", rflags_if,
 		     shadow || c->shadow);
 		return;
 	}
 	ppr = vlf_ref_ppr(&c->ref);
 	if ((vector & 0xf0u) <= (ppr & 0xf0u)) {
-		fail(o, VLF_INV_BELOW_PPR, VLF_SITE_BELOW_PPR, vcpu, (int)vector,
+		fail(o, VLF_SITE_BELOW_PPR, vcpu, (int)vector,
 		     "delivered at priority class %u while PPR=0x%02x (TPR=0x%02x)", vector >> 4,
 		     ppr, c->ref.tpr);
 		return;
@@ -277,7 +257,7 @@ void vlf_oracle_service(struct vlf_oracle *o, int vcpu, unsigned vector)
 	if (c->services[vector] <= c->posts[vector])
 		o->outstanding--;
 	else
-		fail(o, VLF_INV_DOUBLE_SERVICE, VLF_SITE_HANDLER_TWICE, vcpu, (int)vector,
+		fail(o, VLF_SITE_HANDLER_TWICE, vcpu, (int)vector,
 		     "handler entered %u times for %u request(s)", c->services[vector],
 		     c->posts[vector]);
 }
@@ -290,28 +270,28 @@ void vlf_oracle_eoi(struct vlf_oracle *o, int vcpu, int retired, int broadcast)
 
 	c->ppr_before_accept = -1;
 	if (retired == -2) {
-		fail(o, VLF_INV_EOI_MISMATCH, VLF_SITE_EOI_SEVERAL, vcpu, want,
+		fail(o, VLF_SITE_EOI_SEVERAL, vcpu, want,
 		     "one EOI retired several in-service vectors");
 		return;
 	}
 	if (retired != want) {
 		if (want < 0)
-			fail(o, VLF_INV_EOI_MISMATCH, VLF_SITE_EOI_NOTHING_IN_SERVICE, vcpu,
-			     retired, "EOI with nothing in service retired vector 0x%02x", retired);
+			fail(o, VLF_SITE_EOI_NOTHING_IN_SERVICE, vcpu, retired,
+			     "EOI with nothing in service retired vector 0x%02x", retired);
 		else if (retired < 0)
-			fail(o, VLF_INV_EOI_MISMATCH, VLF_SITE_EOI_NONE_RETIRED, vcpu, want,
+			fail(o, VLF_SITE_EOI_NONE_RETIRED, vcpu, want,
 			     "EOI should retire vector 0x%02x but retired none", want);
 		else
-			fail(o, VLF_INV_EOI_MISMATCH, VLF_SITE_EOI_WRONG_VECTOR, vcpu, want,
+			fail(o, VLF_SITE_EOI_WRONG_VECTOR, vcpu, want,
 			     "EOI should retire vector 0x%02x but retired 0x%02x", want, retired);
 		return;
 	}
 	level = want >= 0 && bm_test(c->ref.tmr, (unsigned)want);
 	if (level && broadcast != want)
-		fail(o, VLF_INV_EOI_MISMATCH, VLF_SITE_EOI_LEVEL_NOT_BROADCAST, vcpu, want,
+		fail(o, VLF_SITE_EOI_LEVEL_NOT_BROADCAST, vcpu, want,
 		     "EOI of level-triggered vector 0x%02x not broadcast to the I/O APIC", want);
 	else if (!level && broadcast >= 0)
-		fail(o, VLF_INV_EOI_MISMATCH, VLF_SITE_EOI_EDGE_BROADCAST, vcpu, broadcast,
+		fail(o, VLF_SITE_EOI_EDGE_BROADCAST, vcpu, broadcast,
 		     "EOI broadcast vector 0x%02x, but the retired vector is edge-triggered",
 		     broadcast);
 }
@@ -363,11 +343,11 @@ static void read_ccr(struct vlf_oracle *o, int vcpu, uint64_t value)
 	if (value >= lo && value <= hi)
 		return;
 	if (lo == hi)
-		fail(o, VLF_INV_READ_MISMATCH, VLF_SITE_READ_CCR, vcpu, -1,
+		fail(o, VLF_SITE_READ_CCR, vcpu, -1,
 		     "guest read the timer's current count = %llu, hardware would give %u",
 		     (unsigned long long)value, lo);
 	else
-		fail(o, VLF_INV_READ_MISMATCH, VLF_SITE_READ_CCR, vcpu, -1,
+		fail(o, VLF_SITE_READ_CCR, vcpu, -1,
 		     "guest read the timer's current count = %llu, hardware would give %u or %u",
 		     (unsigned long long)value, lo, hi);
 }
@@ -471,7 +451,7 @@ void vlf_oracle_read(struct vlf_oracle *o, int vcpu, enum vlf_read_reg reg, unsi
 			snprintf(what, sizeof(what), "%s[%u]", vlf_reg_name(reg), word & 7);
 		else
 			snprintf(what, sizeof(what), "%s", vlf_reg_name(reg));
-		fail(o, VLF_INV_READ_MISMATCH,
+		fail(o,
 		     read_site(reg, value, (value ^ want) & mask, stale_ppr(o, &o->cpu[vcpu]),
 		               (uint8_t)mask),
 		     vcpu, vec, "guest read %s = 0x%llx, hardware would give 0x%llx", what,
@@ -496,7 +476,7 @@ void vlf_oracle_nmi_delivery(struct vlf_oracle *o, int vcpu)
 	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
 
 	if (c->nmi_blocked) {
-		fail(o, VLF_INV_NMI_BLOCKED, VLF_SITE_NMI_NESTED, vcpu, 2,
+		fail(o, VLF_SITE_NMI_NESTED, vcpu, 2,
 		     "NMI delivered after the previous one with no IRET in between");
 		return;
 	}
@@ -506,7 +486,7 @@ void vlf_oracle_nmi_delivery(struct vlf_oracle *o, int vcpu)
 	} else if (c->nmi_latched) {
 		c->nmi_latched = 0;
 	} else {
-		fail(o, VLF_INV_DOUBLE_SERVICE, VLF_SITE_NMI_NOT_PENDING, vcpu, 2,
+		fail(o, VLF_SITE_NMI_NOT_PENDING, vcpu, 2,
 		     "NMI delivered with none pending (posted %u, serviced %u)", c->nmi_posts,
 		     c->nmi_services);
 		return;
@@ -533,7 +513,7 @@ void vlf_oracle_nmi_service(struct vlf_oracle *o, int vcpu)
 	if (c->nmi_services <= c->nmi_posts)
 		o->outstanding--;
 	else
-		fail(o, VLF_INV_DOUBLE_SERVICE, VLF_SITE_NMI_HANDLER_TWICE, vcpu, 2,
+		fail(o, VLF_SITE_NMI_HANDLER_TWICE, vcpu, 2,
 		     "NMI handler entered %u times for %u NMI(s)", c->nmi_services, c->nmi_posts);
 }
 
@@ -561,7 +541,7 @@ void vlf_oracle_extint_ack(struct vlf_oracle *o, int vcpu, int vector, int reque
 	struct vlf_oracle_vcpu *c = &o->cpu[vcpu];
 
 	if (requested < 0 || vector != requested) {
-		fail(o, VLF_INV_DOUBLE_SERVICE, VLF_SITE_EXTINT_NOT_PENDING, vcpu, vector,
+		fail(o, VLF_SITE_EXTINT_NOT_PENDING, vcpu, vector,
 		     "vector 0x%02x taken from the 8259, whose request is %s", vector & 0xff,
 		     requested < 0 ? "none" : "another vector");
 		return;
@@ -587,7 +567,7 @@ void vlf_oracle_extint_delivery(struct vlf_oracle *o, int vcpu, int rflags_if, i
 	c->extint_delivering = 1;
 	/* A re-injection after a cut completes a delivery that was allowed. */
 	if (!cut && (!rflags_if || shadow || c->shadow))
-		fail(o, VLF_INV_MASKED_DELIVERY, VLF_SITE_MASKED, vcpu, c->extint_vector,
+		fail(o, VLF_SITE_MASKED, vcpu, c->extint_vector,
 		     "ExtINT delivered while interrupts were blocked (RFLAGS.IF=%d, shadow=%d)",
 		     rflags_if, shadow || c->shadow);
 }
@@ -616,7 +596,7 @@ int vlf_oracle_extint_service(struct vlf_oracle *o, int vcpu)
 	if (c->extint_services <= c->extint_posts)
 		o->outstanding--;
 	else
-		fail(o, VLF_INV_DOUBLE_SERVICE, VLF_SITE_EXTINT_TWICE, vcpu, c->extint_vector,
+		fail(o, VLF_SITE_EXTINT_TWICE, vcpu, c->extint_vector,
 		     "ExtINT handler entered %u times for %u request(s)", c->extint_services,
 		     c->extint_posts);
 	return 1;
@@ -631,13 +611,13 @@ void vlf_oracle_finish(struct vlf_oracle *o)
 
 		if (c->extint_services < c->extint_posts) {
 			fail(
-			    o, VLF_INV_LOST_VECTOR, VLF_SITE_EXTINT_LOST, i, -1,
+			    o, VLF_SITE_EXTINT_LOST, i, -1,
 			    "%u ExtINT request(s) from the 8259, ExtINT handler entered %u time(s)",
 			    c->extint_posts, c->extint_services);
 			break;
 		}
 		if (c->nmi_services < c->nmi_posts) {
-			fail(o, VLF_INV_LOST_VECTOR, VLF_SITE_NMI_LOST, i, 2,
+			fail(o, VLF_SITE_NMI_LOST, i, 2,
 			     "%u NMI(s) posted without coalescing, NMI handler entered %u time(s)",
 			     c->nmi_posts, c->nmi_services);
 			break;
@@ -645,7 +625,7 @@ void vlf_oracle_finish(struct vlf_oracle *o)
 
 		for (int v = 255; v >= 16; v--) {
 			if (c->services[v] < c->posts[v]) {
-				fail(o, VLF_INV_LOST_VECTOR, VLF_SITE_LOST, i, v,
+				fail(o, VLF_SITE_LOST, i, v,
 				     "posted %u time(s) without coalescing, serviced %u time(s)",
 				     c->posts[v], c->services[v]);
 				break;

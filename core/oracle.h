@@ -13,60 +13,85 @@
 #include "ref_timer.h"
 #include "target.h"
 
+/*
+ * The invariants, and below them the oracle sites: each written once here,
+ * as X(ENUM suffix, C identifier, name) and for a site the C identifier
+ * of the invariant it belongs to. The enums, the name tables and the fuzz target's crash
+ * functions (one per site, fuzz/fuzz_program.c) are all made from these.
+ */
+#define VLF_INVARIANTS(X)                                                                          \
+	X(LOST_VECTOR, lost_vector, "lost-vector")                                                 \
+	X(DOUBLE_SERVICE, double_service, "double-service")                                        \
+	X(BELOW_PPR, delivery_below_ppr, "delivery-below-ppr")                                     \
+	X(MASKED_DELIVERY, delivery_masked, "delivery-masked")                                     \
+	X(READ_MISMATCH, read_mismatch, "read-mismatch")                                           \
+	X(EOI_MISMATCH, eoi_mismatch, "eoi-mismatch")                                              \
+	X(LATE_DELIVERY, delivery_late, "delivery-late")                                           \
+	X(NMI_BLOCKED, nmi_while_blocked, "nmi-while-blocked")
+
 enum vlf_invariant {
 	VLF_INV_NONE,
-	VLF_INV_LOST_VECTOR,
-	VLF_INV_DOUBLE_SERVICE,
-	VLF_INV_BELOW_PPR,
-	VLF_INV_MASKED_DELIVERY,
-	VLF_INV_READ_MISMATCH,
-	VLF_INV_EOI_MISMATCH,
-	VLF_INV_LATE_DELIVERY,
-	VLF_INV_NMI_BLOCKED,
-	VLF_INV_COUNT
+#define VLF_X(e, id, name) VLF_INV_##e,
+	VLF_INVARIANTS(VLF_X)
+#undef VLF_X
+	    VLF_INV_COUNT
 };
 
 /*
  * Where in the oracle a violation was raised: finer than the invariant, and
- * the unit a known finding is suppressed by (--suppress=site,...).
+ * the unit a known finding is suppressed by (--suppress=site,...). At most
+ * 32: suppression masks are 32 bits.
+ *   read-other: LDR, LVT timer, initial count, ID
+ *   read-ppr-stale: PPR read back as it was before the last acceptance
+ *   extint-not-pending: a vector taken from the 8259 with no request
  */
+#define VLF_SITES(X)                                                                               \
+	X(LOST, lost, "lost", lost_vector)                                                         \
+	X(NOT_PENDING, not_pending, "not-pending", double_service)                                 \
+	X(HANDLER_TWICE, handler_twice, "handler-twice", double_service)                           \
+	X(BELOW_PPR, below_ppr, "below-ppr", delivery_below_ppr)                                   \
+	X(MASKED, masked, "masked", delivery_masked)                                               \
+	X(LATE, late, "late", delivery_late)                                                       \
+	X(READ_IRR, read_irr, "read-irr", read_mismatch)                                           \
+	X(READ_ISR, read_isr, "read-isr", read_mismatch)                                           \
+	X(READ_TMR, read_tmr, "read-tmr", read_mismatch)                                           \
+	X(READ_TMR_STALE, read_tmr_stale, "read-tmr-stale", read_mismatch)                         \
+	X(READ_TPR, read_tpr, "read-tpr", read_mismatch)                                           \
+	X(READ_TPR_SUBCLASS, read_tpr_subclass, "read-tpr-subclass", read_mismatch)                \
+	X(READ_PPR, read_ppr, "read-ppr", read_mismatch)                                           \
+	X(READ_PPR_SUBCLASS, read_ppr_subclass, "read-ppr-subclass", read_mismatch)                \
+	X(READ_CR8, read_cr8, "read-cr8", read_mismatch)                                           \
+	X(EOI_SEVERAL, eoi_several, "eoi-several", eoi_mismatch)                                   \
+	X(EOI_NOTHING_IN_SERVICE, eoi_nothing_in_service, "eoi-nothing-in-service", eoi_mismatch)  \
+	X(EOI_NONE_RETIRED, eoi_none_retired, "eoi-none-retired", eoi_mismatch)                    \
+	X(EOI_WRONG_VECTOR, eoi_wrong_vector, "eoi-wrong-vector", eoi_mismatch)                    \
+	X(EOI_LEVEL_NOT_BROADCAST, eoi_level_not_broadcast, "eoi-level-not-broadcast",             \
+	  eoi_mismatch)                                                                            \
+	X(EOI_EDGE_BROADCAST, eoi_edge_broadcast, "eoi-edge-broadcast", eoi_mismatch)              \
+	X(NMI_LOST, nmi_lost, "nmi-lost", lost_vector)                                             \
+	X(NMI_NOT_PENDING, nmi_not_pending, "nmi-not-pending", double_service)                     \
+	X(NMI_HANDLER_TWICE, nmi_handler_twice, "nmi-handler-twice", double_service)               \
+	X(NMI_NESTED, nmi_nested, "nmi-nested", nmi_while_blocked)                                 \
+	X(READ_CCR, read_ccr, "read-ccr", read_mismatch)                                           \
+	X(READ_OTHER, read_other, "read-other", read_mismatch)                                     \
+	X(NMI_LATE, nmi_late, "nmi-late", delivery_late)                                           \
+	X(READ_PPR_STALE, read_ppr_stale, "read-ppr-stale", read_mismatch)                         \
+	X(EXTINT_LOST, extint_lost, "extint-lost", lost_vector)                                    \
+	X(EXTINT_NOT_PENDING, extint_not_pending, "extint-not-pending", double_service)            \
+	X(EXTINT_TWICE, extint_handler_twice, "extint-handler-twice", double_service)
+
 enum vlf_site {
-	VLF_SITE_LOST,
-	VLF_SITE_NOT_PENDING,
-	VLF_SITE_HANDLER_TWICE,
-	VLF_SITE_BELOW_PPR,
-	VLF_SITE_MASKED,
-	VLF_SITE_LATE,
-	VLF_SITE_READ_IRR,
-	VLF_SITE_READ_ISR,
-	VLF_SITE_READ_TMR,
-	VLF_SITE_READ_TMR_STALE,
-	VLF_SITE_READ_TPR,
-	VLF_SITE_READ_TPR_SUBCLASS,
-	VLF_SITE_READ_PPR,
-	VLF_SITE_READ_PPR_SUBCLASS,
-	VLF_SITE_READ_CR8,
-	VLF_SITE_EOI_SEVERAL,
-	VLF_SITE_EOI_NOTHING_IN_SERVICE,
-	VLF_SITE_EOI_NONE_RETIRED,
-	VLF_SITE_EOI_WRONG_VECTOR,
-	VLF_SITE_EOI_LEVEL_NOT_BROADCAST,
-	VLF_SITE_EOI_EDGE_BROADCAST,
-	VLF_SITE_NMI_LOST,
-	VLF_SITE_NMI_NOT_PENDING,
-	VLF_SITE_NMI_HANDLER_TWICE,
-	VLF_SITE_NMI_NESTED,
-	VLF_SITE_READ_CCR,
-	VLF_SITE_READ_OTHER, /* LDR, LVT timer, initial count, ID */
-	VLF_SITE_NMI_LATE,
-	VLF_SITE_READ_PPR_STALE, /* PPR read back as it was before the last acceptance */
-	VLF_SITE_EXTINT_LOST,
-	VLF_SITE_EXTINT_NOT_PENDING, /* a vector taken from the 8259 with no request */
-	VLF_SITE_EXTINT_TWICE,
-	VLF_SITE_COUNT /* at most 32: suppression masks are 32 bits */
+#define VLF_X(e, id, name, inv) VLF_SITE_##e,
+	VLF_SITES(VLF_X)
+#undef VLF_X
+	    VLF_SITE_COUNT
 };
+_Static_assert(VLF_SITE_COUNT <= 32, "suppression masks are 32 bits");
 
 const char *vlf_site_name(enum vlf_site site);
+/* The invariant a site belongs to. */
+enum vlf_invariant vlf_site_invariant(enum vlf_site site);
+
 /* Parse "a,b,c" into a mask of sites; -1 with *bad set to the unknown name. */
 int vlf_sites_parse(const char *list, uint32_t *mask, char *bad, size_t badcap);
 

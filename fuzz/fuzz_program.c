@@ -4,16 +4,30 @@
  *   --policy=virq|virq-pending|eventinj   force the injection policy
  *   --cr8=intercept|passthrough           force the CR8-write intercept
  *   --suppress=SITE,...                   let known findings pass (oracle.h)
- * or the environment variables VLF_POLICY and VLF_CR8. What is forced is
- * also written into every mutated input's header, so crash files replay on
- * their own.
+ * or the environment variables VLF_POLICY, VLF_CR8 and VLF_SUPPRESS (set and
+ * empty: nothing forced), or else what the build put in VLF_DEFAULT_POLICY,
+ * VLF_DEFAULT_CR8 and VLF_DEFAULT_SUPPRESS (CMake's VLF_FUZZ_POLICY, ...:
+ * ClusterFuzzLite passes the fuzzer neither options nor environment). What is
+ * forced is also written into every mutated input's header, so crash files
+ * replay on their own.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "machine.h"
+#include "oracle.h"
 #include "program.h"
+
+#ifndef VLF_DEFAULT_POLICY
+#define VLF_DEFAULT_POLICY NULL
+#endif
+#ifndef VLF_DEFAULT_CR8
+#define VLF_DEFAULT_CR8 NULL
+#endif
+#ifndef VLF_DEFAULT_SUPPRESS
+#define VLF_DEFAULT_SUPPRESS NULL
+#endif
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 
@@ -58,19 +72,31 @@ static void set_cr8(const char *name, const char *from)
 	}
 }
 
+/* The environment's setting, else the build's; NULL if neither says. */
+static const char *setting(const char *name, const char *built_in, const char **from)
+{
+	const char *v = getenv(name);
+
+	*from = name;
+	if (v == NULL) {
+		v = built_in;
+		*from = "the build's default";
+	}
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *env = getenv("VLF_POLICY");
 	const char *err = "unknown error";
+	const char *from;
+	const char *v;
 
-	if (env != NULL && *env != '\0')
-		set_policy(env, "VLF_POLICY");
-	env = getenv("VLF_SUPPRESS");
-	if (env != NULL && *env != '\0')
-		set_suppress(env, "VLF_SUPPRESS");
-	env = getenv("VLF_CR8");
-	if (env != NULL && *env != '\0')
-		set_cr8(env, "VLF_CR8");
+	if ((v = setting("VLF_POLICY", VLF_DEFAULT_POLICY, &from)) != NULL)
+		set_policy(v, from);
+	if ((v = setting("VLF_SUPPRESS", VLF_DEFAULT_SUPPRESS, &from)) != NULL)
+		set_suppress(v, from);
+	if ((v = setting("VLF_CR8", VLF_DEFAULT_CR8, &from)) != NULL)
+		set_cr8(v, from);
 	for (int i = 1; i < *argc; i++) {
 		const char *a = (*argv)[i];
 
@@ -98,20 +124,79 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/*
+ * A violation ends the run in a function of its site's own, called from one
+ * of its invariant's: ClusterFuzz, OSS-Fuzz and ClusterFuzzLite tell crashes
+ * apart by the top three frames past abort() (and past
+ * LLVMFuzzerTestOneInput, which they skip), so each site is a bug of its own
+ * on their dashboards, named by invariant and site. The frames must survive
+ * optimization: no inlining, no tail calls, and a store of its own in each
+ * body so that no linker folds two identical functions into one.
+ */
+#if defined(__has_attribute) && __has_attribute(disable_tail_calls)
+#define VLF_FRAME __attribute__((noinline, disable_tail_calls))
+#else
+#define VLF_FRAME __attribute__((noinline))
+#endif
+
+static volatile int crashed_at;
+
+#define VLF_X(e, id, name, inv)                                                                    \
+	static VLF_FRAME void vlf_##inv##_at_##id(void)                                            \
+	{                                                                                          \
+		crashed_at = VLF_SITE_##e;                                                         \
+		abort();                                                                           \
+	}
+VLF_SITES(VLF_X)
+#undef VLF_X
+
+static void (*const site_crash[VLF_SITE_COUNT])(void) = {
+#define VLF_X(e, id, name, inv) [VLF_SITE_##e] = vlf_##inv##_at_##id,
+    VLF_SITES(VLF_X)
+#undef VLF_X
+};
+
+#define VLF_X(e, id, name)                                                                         \
+	static VLF_FRAME void vlf_##id(enum vlf_site site)                                         \
+	{                                                                                          \
+		crashed_at = -VLF_INV_##e;                                                         \
+		site_crash[site]();                                                                \
+	}
+VLF_INVARIANTS(VLF_X)
+#undef VLF_X
+
+static void (*const invariant_crash[VLF_INV_COUNT])(enum vlf_site) = {
+#define VLF_X(e, id, name) [VLF_INV_##e] = vlf_##id,
+    VLF_INVARIANTS(VLF_X)
+#undef VLF_X
+};
+
+/* Prints the verdict, replays with the trace on to explain it (runs are
+ * deterministic) and ends the run in the site's own frames. */
+static VLF_FRAME void vlf_violation(const struct vlf_violation *v)
+{
+	enum vlf_invariant inv = v->inv;
+	enum vlf_site site = v->site;
+
+	vlf_violation_print(v, stderr);
+	fprintf(stderr, "---- trace ----\n");
+	vlf_machine_set_trace(machine, stderr, 1);
+	vlf_machine_run(machine, &program);
+	vlf_machine_set_trace(machine, NULL, 0);
+	if ((unsigned)inv < VLF_INV_COUNT && invariant_crash[inv] != NULL &&
+	    (unsigned)site < VLF_SITE_COUNT)
+		invariant_crash[inv](site);
+	abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	vlf_decode(data, size, force_policy, &program);
 	if (force_cr8 >= 0)
 		program.cfg.cr8_intercept = force_cr8;
-	if (!vlf_machine_run(machine, &program))
-		return 0;
-	/* Runs are deterministic: replay with the trace on to explain it. */
-	vlf_violation_print(vlf_machine_violation(machine), stderr);
-	fprintf(stderr, "---- trace ----\n");
-	vlf_machine_set_trace(machine, stderr, 1);
-	vlf_machine_run(machine, &program);
-	vlf_machine_set_trace(machine, NULL, 0);
-	abort();
+	if (vlf_machine_run(machine, &program))
+		vlf_violation(vlf_machine_violation(machine));
+	return 0;
 }
 
 size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsigned int seed)

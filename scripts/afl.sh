@@ -116,12 +116,8 @@ while :; do
 done
 for p in "${pids[@]}"; do wait "$p" 2>/dev/null || status=1; done
 trap - INT TERM
-for s in "$work"/out/*/fuzzer_stats; do
-	[ -e "$s" ] || continue
-	awk -v n="$(basename "$(dirname "$s")")" -F': *' '
-		$1 ~ /^(execs_done|execs_per_sec|corpus_count|saved_crashes|bitmap_cvg) *$/ { gsub(/ /, "", $1); v = v " " $1 "=" $2 }
-		END { print "afl: " n ":" v }' "$s" >&2
-done
+# AFL++'s own summary of the instances (execs, speed, corpus, crashes)
+[ ! -s "$work/out/main/fuzzer_stats" ] || afl-whatsup -s "$work/out" 2>&1 | sed -n '/Summary stats/,$p' >&2 || true
 if [ ! -s "$work/out/main/fuzzer_stats" ] && ! compgen -G "$work/out/*/crashes/id:*" >/dev/null; then
 	echo "afl: afl-fuzz did not start (exit $status); log: ${work#$root/}/main.log" >&2
 	tail -n 20 "$work/main.log" >&2

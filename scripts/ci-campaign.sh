@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The bounded fuzzing campaign CI runs after the tests: every fuzzable
 # target/policy that is expected to be clean, from the compiled seed corpus
-# (plus corpus/<target>-<policy>/ if kept), for a fixed time each:
+# (plus corpus/model-<policy>/ or corpus/freebsd/ if kept), for a fixed time each:
 #   libFuzzer  model, eventinj     (build/fuzz, -fork on the cores)
 #   AFL++      model, eventinj     (scripts/afl.sh: build/afl, main + secondaries)
 #   libFuzzer  freebsd             (when vmm_src/freebsd exists, a build/*/
@@ -77,8 +77,9 @@ run_libfuzzer() {
 	work="$out/$name"
 	mkdir -p "$work/corpus" "$work/artifacts"
 	[ ! -d "$build/seed_corpus" ] || cp "$build"/seed_corpus/* "$work/corpus/"
-	[ -z "$policy" ] || [ ! -d "$root/corpus/$target-$policy" ] ||
-		find "$root/corpus/$target-$policy" -maxdepth 1 -type f ! -name '*.md' -exec cp -t "$work/corpus/" {} +
+	# the merged campaign corpus: corpus/model-<policy>/ or corpus/freebsd/
+	local merged="$root/corpus/$target${policy:+-$policy}"
+	[ ! -d "$merged" ] || find "$merged" -maxdepth 1 -type f ! -name '*.md' -exec cp -t "$work/corpus/" {} +
 	[ -z "$policy" ] || p=(--policy="$policy")
 	local fork=()
 	[ "$jobs" -le 1 ] || fork=(-fork="$jobs")

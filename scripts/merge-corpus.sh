@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Merges a campaign's corpus back into the repository, keeping only the
-# inputs that add coverage, into corpus/<target>-<policy>/ (binary files,
-# named by their SHA-1). What is already there takes part in the merge, so
+# inputs that add coverage, into corpus/model-<policy>/ or, for the FreeBSD
+# target, corpus/freebsd/ (binary files, named by their SHA-1; the FreeBSD
+# target is fuzzed as bhyve runs, CR8 writes not intercepted, with the
+# recorded findings let pass, and its corpus seeds ci/freebsd-fork). What is already there takes part in the merge, so
 # the result is the minimal set of old and new inputs with all their
-# coverage.
+# coverage; the engine's own summary (libFuzzer's MERGE-OUTER line,
+# afl-cmin's) says what it kept.
 #   libFuzzer: vlf-fuzz-<target> -merge=1 with a -merge_control_file kept in
 #              out/ (beside its scratch dir out/merge-libfuzzer-<t>-<p>/), so
 #              an interrupted merge resumes where it stopped when the same
@@ -12,6 +15,7 @@
 #
 #   scripts/merge-corpus.sh [--engine=libfuzzer|afl] [--target=model|freebsd]
 #                           [--policy=virq|virq-pending|eventinj] [--into=DIR]
+#                           [--build-dir=DIR (libFuzzer build, default build/fuzz)]
 #                           <corpus dir | AFL++ output dir>...
 #
 # The inputs are replayed under the forced policy: AFL++ keeps whatever
@@ -19,10 +23,11 @@
 # decode), so corpus/<target>-<policy>/ is always replayed with --policy (the
 # CTest test workflow.corpus.<target>-<policy> does; it requires every input to be
 # clean under eventinj, the policy expected to be correct). An input that
-# violates under eventinj is a finding, not corpus: it is left out and named.
+# violates under eventinj, or on the FreeBSD target, is a finding, not
+# corpus: it is left out and named.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-engine=libfuzzer target=model policy=eventinj into=""
+engine=libfuzzer target=model policy=eventinj into="" bin="$root/build/fuzz"
 srcs=()
 for a in "$@"; do
 	case "$a" in
@@ -30,7 +35,8 @@ for a in "$@"; do
 	--target=*) target=${a#*=} ;;
 	--policy=*) policy=${a#*=} ;;
 	--into=*) into=${a#*=} ;;
-	-h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+	--build-dir=*) bin=${a#*=} ;;
+	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
 	-*) echo "merge-corpus.sh: unknown option '$a' (try --help)" >&2; exit 2 ;;
 	*) srcs+=("$a") ;;
 	esac
@@ -45,8 +51,15 @@ case "$target" in model|freebsd) ;; *)
 	echo "merge-corpus.sh: unknown target '$target' (model, freebsd)" >&2; exit 2 ;;
 esac
 [ ${#srcs[@]} -gt 0 ] || { echo "merge-corpus.sh: no corpus directory given (try --help)" >&2; exit 2; }
-[ -n "$into" ] || into="$root/corpus/$target-$policy"
-replay="$root/build/fuzz/vlf-replay-$target"
+opts=(--policy="$policy") env=(VLF_POLICY="$policy") clean=0 campaign=$target-$policy
+[ "$policy" != eventinj ] || clean=1
+if [ "$target" = freebsd ]; then
+	bin="$bin/targets/freebsd" campaign=freebsd clean=1
+	known=$("$root/scripts/known-findings.sh")
+	opts=(--cr8=passthrough "--suppress=$known") env=(VLF_CR8=passthrough VLF_SUPPRESS="$known")
+fi
+[ -n "$into" ] || into="$root/corpus/$campaign"
+replay="$bin/vlf-replay-$target"
 [ -x "$replay" ] || { echo "merge-corpus.sh: $replay is not built (run scripts/fuzz.sh first)" >&2; exit 2; }
 
 # An AFL++ output dir stands for the queues of its instances.
@@ -65,7 +78,7 @@ mkdir -p "$into" || { echo "merge-corpus.sh: cannot create $into" >&2; exit 2; }
 mkdir -p "$root/out"
 # Scratch dir in out/ (afl-cmin refuses to work under /tmp), named by the
 # merge: a libFuzzer merge that was interrupted finds its inputs there again.
-tmp="$root/out/merge-$engine-$target-$policy"
+tmp="$root/out/merge-$engine-$campaign"
 control="$tmp.control"
 resume=0
 if [ "$engine" = libfuzzer ] && [ -e "$control" ] && [ -d "$tmp/new" ]; then
@@ -74,12 +87,11 @@ else
 	rm -rf "$tmp" "$control"
 	mkdir -p "$tmp/new"
 fi
-before=$(find "$into" -maxdepth 1 -type f ! -name '*.md' | wc -l)
 copy_old() { find "$into" -maxdepth 1 -type f ! -name '*.md' -exec cp -t "$tmp/new/" {} +; }
 
 case "$engine" in
 libfuzzer)
-	fuzzer="$root/build/fuzz/vlf-fuzz-$target"
+	fuzzer="$bin/vlf-fuzz-$target"
 	[ -x "$fuzzer" ] || { echo "merge-corpus.sh: $fuzzer is not built (run scripts/fuzz.sh first)" >&2; exit 2; }
 	mkdir -p "$root/out"
 	if [ "$resume" = 1 ]; then
@@ -90,12 +102,13 @@ libfuzzer)
 		copy_old
 		mkdir -p "$tmp/out"
 	fi
-	if ! "$fuzzer" --policy="$policy" -merge=1 -merge_control_file="$control" "$tmp/out" "$tmp/new" "${dirs[@]}" \
+	if ! "$fuzzer" "${opts[@]}" -merge=1 -merge_control_file="$control" "$tmp/out" "$tmp/new" "${dirs[@]}" \
 		>"$tmp/merge.log" 2>&1; then
 		tail -n 20 "$tmp/merge.log" >&2
 		echo "merge-corpus.sh: libFuzzer's merge failed (the control file ${control#$root/} lets it resume)" >&2
 		exit 1
 	fi
+	summary=$(grep -m1 '^MERGE-OUTER: [0-9]* new files' "$tmp/merge.log" || true)
 	result="$tmp/out" ;;
 afl)
 	aflbin="$root/build/afl/vlf-afl-$target"
@@ -105,22 +118,23 @@ afl)
 	for d in "${dirs[@]}"; do
 		find "$d" -maxdepth 1 -type f ! -name '.*' -exec cp -t "$tmp/new/" {} + 2>/dev/null || true
 	done
-	if ! VLF_POLICY="$policy" AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 \
+	if ! env "${env[@]}" AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 \
 		afl-cmin -i "$tmp/new" -o "$tmp/out" -- "$aflbin" >"$tmp/merge.log" 2>&1; then
 		tail -n 20 "$tmp/merge.log" >&2
 		echo "merge-corpus.sh: afl-cmin failed" >&2
 		exit 1
 	fi
+	summary=$(grep -m1 'Narrowed down to' "$tmp/merge.log" | sed 's/\x1b\[[0-9;]*m//g' || true)
 	result="$tmp/out" ;;
 esac
 
-# Keep what is clean under eventinj; name everything by content.
+# Keep what is clean where clean is owed; name everything by content.
 mkdir -p "$tmp/final"
 left_out=0
 for f in "$result"/*; do
 	[ -f "$f" ] || continue
-	if [ "$policy" = eventinj ] && ! "$replay" -q --policy="$policy" "$f" >/dev/null 2>&1; then
-		echo "merge: left out $(basename "$f"): it violates under eventinj, triage it: scripts/triage.sh --policy=eventinj $f" >&2
+	if [ "$clean" = 1 ] && ! "$replay" -q "${opts[@]}" "$f" >/dev/null 2>&1; then
+		echo "merge: left out $(basename "$f"): it violates, triage it: scripts/triage.sh --target=$target ${opts[*]} $f" >&2
 		cp "$f" "$root/out/" 2>/dev/null || true
 		left_out=$((left_out + 1))
 		continue
@@ -130,7 +144,6 @@ done
 find "$into" -maxdepth 1 -type f ! -name '*.md' -delete
 cp "$tmp/final"/* "$into/" 2>/dev/null || true
 rm -rf "$tmp" "$control"
-after=$(find "$into" -maxdepth 1 -type f ! -name '*.md' | wc -l)
 note=""
-[ "$left_out" = 0 ] || note=", $left_out left out"
-echo "merge: ${into#$root/}: $before -> $after input(s) ($engine, policy $policy$note)" >&2
+[ "$left_out" = 0 ] || note="; $left_out left out"
+echo "merge: ${into#$root/}: ${summary:-the engine printed no summary} ($engine, $campaign$note)" >&2
