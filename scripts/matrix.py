@@ -98,7 +98,9 @@ def run_tree(tree, a):
     fbh = os.path.join(b, "targets", "freebsd", "fb_config.h")
     if cfg.returncode != 0:
         err = re.search(r"CMake Error[^\n]*:\n((?:  .*\n?)+)", cfg.stdout)
-        row["result"] = "refused: " + (" ".join(err.group(1).split()) if err else "configure failed")
+        why = " ".join(err.group(1).split()) if err else "configure failed"
+        # The tree by its name, not by where it lies on this machine.
+        row["result"] = "refused: " + why.replace(os.path.abspath(tree), name)
         return row
     row["revision"] = config_value(fbh, "VLF_FB_TREE_DESC")
     row["version"] = config_value(fbh, "VLF_FB_VERSION")
