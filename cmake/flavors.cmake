@@ -61,6 +61,10 @@ function(vlf_add_target name sources incdirs options)
   add_executable(vlf-replay-${name} ${PROJECT_SOURCE_DIR}/tools/replay.c)
   target_compile_options(vlf-replay-${name} PRIVATE ${VLF_WARN})
   target_link_libraries(vlf-replay-${name} PRIVATE vlf_core_plain vlf_target_${name})
+  # Engine-free measurements (bench/perf/): the replay limit of this target.
+  add_executable(vlf-bench-${name} ${PROJECT_SOURCE_DIR}/bench/perf/vlf_bench.c)
+  target_compile_options(vlf-bench-${name} PRIVATE ${VLF_WARN})
+  target_link_libraries(vlf-bench-${name} PRIVATE vlf_core_plain vlf_target_${name})
 
   if(VLF_CAN_FUZZ)
     vlf_core_lib(fuzz)

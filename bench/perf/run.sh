@@ -53,7 +53,7 @@ build bench -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release -DVLF_FUZZERS=OF
 build fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo
 build fuzz-nosan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Release -DVLF_FUZZ_SANITIZERS=OFF
 build cov -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DVLF_COVERAGE=ON
-bench="$root/build/bench/vlf-bench"
+bench="$root/build/bench/vlf-bench-model"
 fz="$root/build/fuzz/vlf-fuzz-model"
 fzn="$root/build/fuzz-nosan/vlf-fuzz-model"
 afl=""

@@ -3,9 +3,12 @@
  *
  *   vlf-bench throughput --ops=N --vcpus=K [--policy=P] [--programs=M] [--seed=S]
  *       random programs of exactly N operations on K vCPUs: exec/s, ns/op
- *   vlf-bench replay --seconds=S <dir>
+ *   vlf-bench replay --seconds=S [--cr8=intercept|passthrough] [--suppress=SITES]
+ *                    [--max-len=B] <dir>
  *       loops over a corpus (binary or text programs): exec/s, the practical
- *       limit of the harness on the inputs a fuzzer keeps
+ *       limit of the harness on the inputs a fuzzer keeps; --cr8 and
+ *       --suppress run it as the fuzzer does, --max-len as libFuzzer's
+ *       -max_len truncates what it loads
  *   vlf-bench latency --policy=P [--cr8=intercept|passthrough] <dir>
  *       replays a corpus with that policy and samples, for every delivered
  *       request, the VMRUNs and guest instructions since it was posted
@@ -13,6 +16,7 @@
  *       random byte strings through the same decoder, no feedback, until the
  *       first violation: executions and seconds (the no-guidance baseline)
  *
+ * (vlf-bench-<target>: one binary per target.)
  * Output: one line of key=value pairs, for scripts.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -111,6 +115,25 @@ static int throughput(struct vlf_machine *m, int argc, char **argv)
 	return 0;
 }
 
+/* A program as libFuzzer with -max_len=B would see it (0: whole). */
+static int load_truncated(const char *path, size_t max_len, struct vlf_program *p, char *err,
+                          size_t errcap)
+{
+	static uint8_t bytes[1 + VLF_MAX_OPS * VLF_OP_BYTES];
+	FILE *f;
+	size_t len;
+
+	if (max_len == 0)
+		return vlf_program_load(path, -1, p, err, errcap);
+	f = fopen(path, "rb");
+	if (f == NULL)
+		return -1;
+	len = fread(bytes, 1, max_len < sizeof(bytes) ? max_len : sizeof(bytes), f);
+	fclose(f);
+	vlf_decode(bytes, len, -1, p);
+	return 0;
+}
+
 static int replay(struct vlf_machine *m, int argc, char **argv)
 {
 	double seconds = (double)num(argc, argv, "--seconds", 5, 1, 3600);
@@ -123,10 +146,27 @@ static int replay(struct vlf_machine *m, int argc, char **argv)
 	struct dirent *e;
 	char path[4096], err[600];
 
+	const char *cr8 = opt(argc, argv, "--cr8", NULL);
+	const char *sites = opt(argc, argv, "--suppress", NULL);
+	long max_len = num(argc, argv, "--max-len", 0, 0, 1L << 30);
+	uint32_t suppress = 0;
+	char bad[80];
+
 	if (argc < 3 || d == NULL) {
 		fprintf(stderr, "vlf-bench: replay wants a corpus directory, not '%s'\n", dir);
 		return 2;
 	}
+	if (cr8 && strcmp(cr8, "intercept") != 0 && strcmp(cr8, "passthrough") != 0) {
+		fprintf(stderr, "vlf-bench: --cr8 wants intercept or passthrough, not '%s'\n", cr8);
+		closedir(d);
+		return 2;
+	}
+	if (sites && vlf_sites_parse(sites, &suppress, bad, sizeof(bad)) != 0) {
+		fprintf(stderr, "vlf-bench: unknown oracle site '%s' in --suppress\n", bad);
+		closedir(d);
+		return 2;
+	}
+	vlf_machine_set_suppress(m, suppress);
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
@@ -137,8 +177,11 @@ static int replay(struct vlf_machine *m, int argc, char **argv)
 			if (progs == NULL)
 				return 2;
 		}
-		if (vlf_program_load(path, -1, &progs[n], err, sizeof(err)) == 0)
-			n++;
+		if (load_truncated(path, (size_t)max_len, &progs[n], err, sizeof(err)) != 0)
+			continue;
+		if (cr8)
+			progs[n].cfg.cr8_intercept = strcmp(cr8, "intercept") == 0;
+		n++;
 	}
 	closedir(d);
 	if (n == 0) {

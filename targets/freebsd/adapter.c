@@ -193,7 +193,11 @@ static void *fb_create(const struct vlf_config *cfg, const struct vlf_host *host
 			*err = "freebsd target: nvcpus out of range";
 		return NULL;
 	}
-	t = calloc(1, sizeof(*t));
+	/* FreeBSD's struct vmcb is page-aligned, and so the pristine copies. */
+	t = aligned_alloc(_Alignof(struct vlf_fb_target),
+	                  roundup2(sizeof(*t), _Alignof(struct vlf_fb_target)));
+	if (t != NULL)
+		memset(t, 0, sizeof(*t));
 	if (t == NULL) {
 		if (err != NULL)
 			*err = "freebsd target: out of memory";
